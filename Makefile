@@ -1,0 +1,42 @@
+# Two commands from a fresh clone: `make cycle` and `make test`.
+# Each creates the virtual environment (.venv) when missing or outdated.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CYCLE  ?= echantillon
+PARAMS ?=
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export MPLBACKEND := Agg
+
+.PHONY: env cycle test lint bench sample clean-env
+
+env: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : %s)" % sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+cycle: $(STAMP)
+	$(BIN)/areas cycle run --cycle $(CYCLE) $(if $(PARAMS),--params $(PARAMS),)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check areas_analysis tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/themes_benchmark.py
+
+sample: $(STAMP)
+	$(BIN)/areas sample generate --out data/sample
+
+clean-env:
+	rm -rf $(VENV)
