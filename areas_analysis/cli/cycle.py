@@ -1,11 +1,75 @@
-"""``areas cycle``: placeholder until the cycle stage lands."""
+"""``areas cycle``: run a cycle's notebooks into ``outputs/<cycle>/``, list and compare cycles."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from .. import config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``cycle`` group to the ``areas`` parser."""
-    p = sub.add_parser("cycle", help="(en construction)")
-    p.set_defaults(func=lambda args: p.print_help())
+    group = sub.add_parser("cycle", help="exécuter et comparer les cycles d'évaluation")
+    cmds = group.add_subparsers(title="commandes", dest="command", metavar="COMMANDE",
+                                parser_class=type(group))
+    cmds.required = True
+
+    run = cmds.add_parser("run", help="exécuter tous les carnets d'un cycle (papermill) et produire le rapport")
+    run.add_argument("--cycle", required=True, help="nom du cycle, ex. 2026-S1 (dossier outputs/<cycle>/)")
+    run.add_argument("--params", type=Path, default=None,
+                     help="fichier YAML de paramètres (défaut : données d'exemple, "
+                          "notebooks/params/echantillon.yaml)")
+    run.add_argument("--force", action="store_true",
+                     help="si le cycle existe, déplacer l'ancien dossier à côté (jamais supprimé)")
+    run.add_argument("--timeout", type=int, default=900, help="délai maximal par cellule, en secondes")
+    run.add_argument("--outputs", type=Path, default=None, help="dossier des cycles (défaut : outputs/)")
+    run.set_defaults(func=_run)
+
+    lst = cmds.add_parser("list", help="lister les cycles terminés")
+    lst.add_argument("--outputs", type=Path, default=None, help="dossier des cycles (défaut : outputs/)")
+    lst.set_defaults(func=_list)
+
+    cmp_ = cmds.add_parser("compare", help="comparer les tableaux de deux cycles")
+    cmp_.add_argument("ancien", type=Path, help="dossier du cycle précédent")
+    cmp_.add_argument("nouveau", type=Path, help="dossier du nouveau cycle")
+    cmp_.add_argument("--out", type=Path, default=None, help="écrire la comparaison dans ce CSV")
+    cmp_.set_defaults(func=_compare)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..cycle import load_plan, run_cycle
+
+    plan = load_plan(args.cycle, args.params)
+    run_cycle(plan, outputs_dir=args.outputs, force=args.force, timeout=args.timeout)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    import json
+
+    from ..cycle import previous_cycles
+
+    cycles = previous_cycles(args.outputs or config.OUTPUTS_DIR)
+    if not cycles:
+        print("Aucun cycle terminé.")
+    for d in cycles:
+        m = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+        commit = str(m["git"].get("commit"))[:10]
+        print(f"{d.name:<24} {m['started_at']}  {m['duration_s']:.0f} s  commit {commit}")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from ..cycle import compare_cycles
+    from ..report import write_table
+
+    diff = compare_cycles(args.ancien, args.nouveau)
+    if args.out:
+        write_table(diff, args.out)
+        print(f"Comparaison écrite dans {args.out}")
+    with_changes = diff[diff["statut"] != "identique"]
+    print(f"{len(diff)} tableaux comparés, {len(with_changes)} avec des différences.")
+    for row in with_changes.itertuples():
+        print(f"  - {row.tableau} : {row.statut} ({row.detail})")
+    return 0
