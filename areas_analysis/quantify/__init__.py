@@ -1,1 +1,98 @@
-"""quantify stage."""
+"""Quantify stage: themes alongside closed answers — mixed-methods statistics and AREAS indicators.
+
+Every function takes DataFrames and column names and returns a NEW DataFrame
+(inputs are never modified) carrying a French plain-language note in
+``attrs["note"]`` (read it with :func:`note`); figures are returned, never shown.
+
+One line each from a notebook::
+
+    prev = theme_prevalence(codes, segments, "commune", unit_col="segment_id", unit_label="segments")
+    prio = priority_themes(segments_with_themes, by="atelier_id")
+    mat = theme_matrix(codes_usagers, responses, id_col="respondent_id", themes=codebook_ids)
+    tests = theme_associations(mat, None, ["tranche_age", "commune"])
+    logit = theme_logistic(mat, "acces_medecin", ["tranche_age"], cluster="commune")
+    lik = likert_summary(responses, ["info_fiable"], by="public")
+    joint = joint_display(mat, None, ["tranche_age", "info_fiable"], quotes)
+    cong = needs_congruence(mat_usagers, mat_pros, codebook_ids)
+    ind = compute_indicators(load_targets(), manifest=manifest, priorities=prio_summary,
+                             activity=load_activity("data/sample/activite.yaml"), cycle="2026-S1")
+"""
+
+from ._common import COLUMN_LABELS, StatisticalWarning, display_table, newcombe_interval, note, wilson_interval
+from .association import (
+    adjusted_residuals,
+    association_residuals,
+    cramers_v,
+    describe_associations,
+    freeman_halton_2xk,
+    theme_associations,
+)
+from .congruence import describe_congruence, needs_congruence
+from .indicators import (
+    ActivityLog,
+    compute_indicators,
+    describe_indicators,
+    indicator_progress,
+    load_activity,
+    load_targets,
+    participation_rates,
+)
+from .joint import describe_joint_display, joint_display
+from .likert import agree_levels, describe_likert, likert_scale, likert_summary
+from .matrix import theme_columns, theme_matrix
+from .models import likert_ordinal, theme_logistic
+from .plots import (
+    congruence_chart,
+    likert_chart,
+    participation_chart,
+    prevalence_chart,
+    progress_chart,
+    theme_heatmap,
+)
+from .prevalence import describe_prevalence, theme_prevalence
+from .priority import describe_priorities, priority_summary, priority_themes
+
+__all__ = [
+    "COLUMN_LABELS",
+    "ActivityLog",
+    "StatisticalWarning",
+    "adjusted_residuals",
+    "agree_levels",
+    "association_residuals",
+    "compute_indicators",
+    "congruence_chart",
+    "cramers_v",
+    "describe_associations",
+    "display_table",
+    "describe_congruence",
+    "describe_indicators",
+    "describe_joint_display",
+    "describe_likert",
+    "describe_prevalence",
+    "describe_priorities",
+    "freeman_halton_2xk",
+    "indicator_progress",
+    "joint_display",
+    "likert_chart",
+    "likert_ordinal",
+    "likert_scale",
+    "likert_summary",
+    "load_activity",
+    "load_targets",
+    "needs_congruence",
+    "newcombe_interval",
+    "note",
+    "participation_chart",
+    "participation_rates",
+    "prevalence_chart",
+    "priority_summary",
+    "priority_themes",
+    "progress_chart",
+    "theme_associations",
+    "theme_columns",
+    "theme_heatmap",
+    "theme_logistic",
+    "theme_matrix",
+    "theme_prevalence",
+    "wilson_interval",
+]

@@ -1,0 +1,338 @@
+"""Shared helpers of the quantify stage: validation, intervals, French formatting, notes.
+
+Everything here is private to :mod:`areas_analysis.quantify` except the few
+names re-exported in its ``__all__`` (:func:`wilson_interval`,
+:func:`newcombe_interval`, :func:`note`, :class:`StatisticalWarning`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import AreasError, InputError, Problem
+
+#: Prefix of the 0/1 theme columns of a respondent × theme matrix.
+THEME_PREFIX = "theme__"
+#: Label given to a missing grouping value (commune not filled in...).
+MISSING_GROUP = "(non renseigné)"
+#: Groups smaller than this get a "wide interval" warning in the notes.
+SMALL_GROUP = 20
+
+
+class StatisticalWarning(UserWarning):
+    """A French warning about the reliability of a statistic (few clusters, separation...)."""
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def as_list(x: str | Sequence[str] | None) -> list[str]:
+    """Return ``x`` as a list of column names (``None`` → empty list)."""
+    if x is None:
+        return []
+    if isinstance(x, str):
+        return [x]
+    return list(x)
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise :class:`InputError` naming every column of ``columns`` missing from ``df``.
+
+    Args:
+        df: The table checked.
+        columns: Required column names.
+        what: French name of the table shown to the user (e.g. ``"table des codages"``).
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        shown = ", ".join(f"« {c} »" for c in df.columns[:12])
+        raise InputError(
+            [Problem(what, f"colonne absente (colonnes présentes : {shown})", column=c) for c in missing]
+        )
+
+
+def check_confidence(confidence: float) -> None:
+    """Refuse a confidence level outside ]0, 1[ with a French message."""
+    if not 0 < confidence < 1:
+        raise AreasError(f"Niveau de confiance invalide : {confidence} (attendu entre 0 et 1, par ex. 0,95).")
+
+
+def normalise_ids(s: pd.Series) -> pd.Series:
+    """Ids as stripped strings, so that ``7``, ``"7"`` and ``" 7 "`` match (NA stays NA)."""
+    out = s.astype("string").str.strip()
+    return out.mask(out.eq(""))
+
+
+def fill_group_na(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Return a copy of ``df`` where missing grouping values read ``(non renseigné)``."""
+    out = df.copy()
+    for c in columns:
+        if not out[c].isna().any():
+            continue
+        col = out[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            if MISSING_GROUP not in col.cat.categories:
+                col = col.cat.add_categories([MISSING_GROUP])
+            out[c] = col.fillna(MISSING_GROUP)
+        else:
+            out[c] = col.astype("string").fillna(MISSING_GROUP)
+    return out
+
+
+def resolve_theme_columns(matrix: pd.DataFrame, themes: str | Sequence[str] | None, what: str) -> list[str]:
+    """Map theme names to the 0/1 columns of a respondent × theme matrix.
+
+    A name can be the column itself (``theme__acces_medecin``) or the theme id
+    (``acces_medecin``). ``None`` means every ``theme__*`` column.
+    """
+    if themes is None:
+        cols = [c for c in matrix.columns if str(c).startswith(THEME_PREFIX)]
+        if not cols:
+            raise InputError([Problem(what, f"aucune colonne de thème « {THEME_PREFIX}… » ; "
+                                            "construisez la matrice avec theme_matrix()")])
+        return cols
+    out, problems = [], []
+    for t in as_list(themes):
+        if t in matrix.columns:
+            out.append(t)
+        elif f"{THEME_PREFIX}{t}" in matrix.columns:
+            out.append(f"{THEME_PREFIX}{t}")
+        else:
+            problems.append(Problem(what, "thème absent de la matrice (ni colonne ni "
+                                          f"« {THEME_PREFIX}{t} »)", column=t))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def theme_name(column: str) -> str:
+    """Theme id of a matrix column (``theme__acces_medecin`` → ``acces_medecin``)."""
+    return column[len(THEME_PREFIX):] if column.startswith(THEME_PREFIX) else column
+
+
+def binary_values(s: pd.Series, what: str, column: str) -> pd.Series:
+    """A 0/1 (or boolean) column as nullable integers; anything else is a French error."""
+    if s.dtype == bool or str(s.dtype) == "boolean":
+        return s.astype("Int8")
+    num = pd.to_numeric(s, errors="coerce")
+    bad = s.notna() & (num.isna() | ~num.isin([0, 1]))
+    if bad.any():
+        rows = list(np.flatnonzero(bad.to_numpy())[:5] + 1)
+        raise InputError([Problem(what, f"valeurs autres que 0/1 (lignes {rows})", column=column)])
+    return num.astype("Int8")
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def wilson_interval(count: np.ndarray | float, n: np.ndarray | float,
+                    confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a binomial proportion (vectorised).
+
+    The Wilson interval keeps good coverage for small ``n`` and proportions
+    near 0 or 1, where the Wald interval fails (Wilson 1927; Brown, Cai &
+    DasGupta 2001, *Statistical Science* 16:101-133). Where ``n == 0`` the
+    bounds are NaN.
+
+    Args:
+        count: Number of successes.
+        n: Number of trials.
+        confidence: Two-sided confidence level.
+
+    Returns:
+        ``(low, high)`` arrays of proportions in [0, 1].
+    """
+    check_confidence(confidence)
+    count = np.asarray(count, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = count / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+        low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
+        high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    # exact bounds at the edges (rounding can leave 1e-17 instead of 0)
+    low = np.where((n > 0) & (count == 0), 0.0, low)
+    high = np.where((n > 0) & (count == n), 1.0, high)
+    return low, high
+
+
+def newcombe_interval(x1: float, n1: float, x2: float, n2: float,
+                      confidence: float = 0.95) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for ``x1/n1 - x2/n2`` (independent samples).
+
+    Method 10 of Newcombe (1998), "Interval estimation for the difference
+    between independent proportions: comparison of eleven methods",
+    *Statistics in Medicine* 17:873-890: with Wilson intervals ``(l1, u1)``,
+    ``(l2, u2)`` of each proportion, ``L = d - sqrt((p1-l1)² + (u2-p2)²)`` and
+    ``U = d + sqrt((u1-p1)² + (p2-l2)²)``. It needs no continuity correction and
+    behaves well with zero counts, unlike the Wald interval.
+
+    Returns:
+        ``(low, high)``; NaN when a group is empty.
+    """
+    if n1 <= 0 or n2 <= 0:
+        return (math.nan, math.nan)
+    p1, p2 = x1 / n1, x2 / n2
+    (l1,), (u1,) = (np.atleast_1d(v) for v in wilson_interval(x1, n1, confidence))
+    (l2,), (u2,) = (np.atleast_1d(v) for v in wilson_interval(x2, n2, confidence))
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return (max(-1.0, low), min(1.0, high))
+
+
+# --------------------------------------------------------------------------- French text
+
+
+def fr_num(x: float, decimals: int = 1) -> str:
+    """``1234.5`` → ``"1 234,5"`` (narrow no-break space for thousands, decimal comma)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    s = f"{x:,.{decimals}f}"
+    return s.replace(",", "\u202f").replace(".", ",")
+
+
+def fr_pct(p: float, decimals: int = 0) -> str:
+    """``0.423`` → ``"42 %"`` (French spacing)."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    return f"{fr_num(100 * p, decimals)}\u00a0%"
+
+
+def fr_signed(x: float, decimals: int = 1) -> str:
+    """Signed French number: ``+2,4`` / ``−1,1`` (true minus sign)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    s = fr_num(abs(x), decimals)
+    return ("+" if x >= 0 else "\u2212") + s
+
+
+def fr_list(items: Sequence[str], max_items: int = 6) -> str:
+    """``["a", "b", "c"]`` → ``"a, b et c"`` (truncated with « … » beyond ``max_items``)."""
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    if len(items) > max_items:
+        return ", ".join(items[:max_items]) + f"… ({len(items)} au total)"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``"1 répondant"`` / ``"3 répondants"`` (French: 0 and 1 are singular)."""
+    word = singular if abs(n) < 2 else (plural_form or singular + "s")
+    return f"{fr_num(n, 0)} {word}"
+
+
+def format_p(p: float) -> str:
+    """French p-value: ``p < 0,001`` or ``p = 0,034``."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    return "p < 0,001" if p < 0.001 else f"p = {fr_num(p, 3)}"
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def set_note(df: pd.DataFrame, text: str, **extra: object) -> pd.DataFrame:
+    """Attach the French plain-language note (and extra metadata) to ``df.attrs``."""
+    df.attrs["note"] = text
+    for k, v in extra.items():
+        df.attrs[k] = v
+    return df
+
+
+def note(table: pd.DataFrame) -> str:
+    """Return the French plain-language sentence attached to a quantify table.
+
+    Every table built by this stage carries in ``table.attrs["note"]`` a sentence
+    saying what it shows and its limits, to place under it in the report
+    (``Reporter.table(df, ..., note=note(df))``).
+    """
+    return str(table.attrs.get("note", ""))
+
+
+def label_of(value: Hashable, labels: dict[str, str] | None) -> str:
+    """French label of a theme id (or the id itself)."""
+    key = str(value)
+    if labels and key in labels:
+        return labels[key]
+    return key
+
+
+# --------------------------------------------------------------------------- display
+
+_SHARE_COLUMNS = {"proportion", "ic_bas", "ic_haut", "part_accord", "part_desaccord", "part_cites", "p_usagers",
+                  "p_pros", "ic_bas_usagers", "ic_haut_usagers", "ic_bas_pros", "ic_haut_pros", "taux"}
+_POINT_COLUMNS = {"difference", "ic_bas_difference", "ic_haut_difference"}
+_P_COLUMNS = {"p_value", "p_ajuste_bh"}
+
+#: French column headers for the report (snake_case names stay in CSVs).
+COLUMN_LABELS: dict[str, str] = {
+    "theme_id": "Thème", "theme": "Thème", "n": "n", "effectif": "Effectif", "proportion": "Part",
+    "ic_bas": "IC bas", "ic_haut": "IC haut", "variable": "Variable", "n_cites": "Citant le thème",
+    "tableau": "Tableau", "test": "Test", "raison": "Pourquoi ce test", "chi2": "χ²", "ddl": "ddl",
+    "p_value": "p", "p_ajuste_bh": "p ajusté (BH)", "significatif": "Significatif", "v_cramer": "V de Cramér",
+    "v_cramer_corrige": "V corrigé", "attendu_min": "Effectif attendu min.", "residus": "Résidus ajustés",
+    "modalite_surrepresentee": "Modalité sur-représentée", "odds_ratio": "Rapport de cotes",
+    "modalite": "Modalité",
+    "reference": "Référence", "n_grappes": "Grappes", "erreurs_types": "Erreurs types",
+    "avertissement": "Avertissement", "item": "Item", "question": "Question", "n_ne_sait_pas": "Je ne sais pas",
+    "n_manquant": "Sans réponse", "mediane": "Médiane", "part_accord": "D'accord",
+    "part_desaccord": "Pas d'accord", "n_usagers": "n usagers", "cites_usagers": "Usagers citant",
+    "p_usagers": "Part usagers", "ic_bas_usagers": "IC bas usagers", "ic_haut_usagers": "IC haut usagers",
+    "n_pros": "n pros", "cites_pros": "Pros citant", "p_pros": "Part pros", "ic_bas_pros": "IC bas pros",
+    "ic_haut_pros": "IC haut pros", "ic_bas_difference": "IC bas écart", "ic_haut_difference": "IC haut écart",
+    "part_cites": "Part citant", "categorie": "Catégorie", "difference": "Écart usagers − pros",
+    "ecart_etabli": "Écart établi", "regle": "Règle", "libelle": "Indicateur", "valeur": "Valeur",
+    "cible": "Cible", "unite": "Unité", "pourcentage_atteint": "% de la cible", "attendu_a_date": "Attendu à date",
+    "statut": "Statut", "detail": "Détail", "echeance": "Échéance", "a_date": "À date", "score": "Score",
+    "rang": "Rang", "prioritaire": "Prioritaire", "n_prioritaires": "Thèmes prioritaires",
+    "objectif": "Objectif", "objectif_atteint": "Objectif atteint", "n_segments": "Segments",
+    "n_tables": "Tables", "n_idees_phares": "Idées phares", "n_idees": "Idées", "participants": "Participants",
+    "taux": "Taux", "atteint": "Atteint", "progression": "Progression (points)",
+}
+
+
+def display_table(table: pd.DataFrame, *, decimals: int = 0, rename: bool = True,
+                  labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """A copy of a quantify table made for reading: shares as « 42 % », p-values, French headers.
+
+    CSV files keep the raw numbers; this is for the HTML report and notebooks.
+    The note in ``attrs`` is kept.
+
+    Args:
+        table: Any table of this stage.
+        decimals: Decimals of percentages.
+        rename: Replace snake_case column names by French headers (:data:`COLUMN_LABELS`).
+        labels: Extra or overriding headers.
+    """
+    out = table.copy()
+    shares = _SHARE_COLUMNS | set(table.attrs.get("scale", []))
+    for c in out.columns:
+        col = out[c]
+        if c in shares and pd.api.types.is_numeric_dtype(col):
+            out[c] = [fr_pct(float(v), decimals) if not pd.isna(v) else "–" for v in col]
+        elif c in _POINT_COLUMNS and pd.api.types.is_numeric_dtype(col):
+            out[c] = [f"{fr_signed(100 * float(v), decimals)} pts" if not pd.isna(v) else "–" for v in col]
+        elif c in _P_COLUMNS:
+            out[c] = [format_p(float(v)).removeprefix("p = ").removeprefix("p ") if not pd.isna(v) else "–"
+                      for v in col]
+        elif col.dtype == bool:
+            out[c] = col.map({True: "oui", False: "non"})
+    if rename:
+        mapping = {**COLUMN_LABELS, **(labels or {})}
+        if "theme" in out.columns:
+            mapping["theme_id"] = "Code du thème"
+        out = out.rename(columns={c: mapping[c] for c in out.columns if c in mapping})
+    out.attrs = dict(table.attrs)
+    return out

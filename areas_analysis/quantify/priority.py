@@ -1,0 +1,243 @@
+"""Priority themes of each atelier (or commune) by a stated rule, against the target of 3.
+
+The AREAS project aims at "au moins 3 thématiques prioritaires de besoins par
+atelier/commune". Which themes are *priority* is a judgement; here it is made
+by an explicit, reproducible rule written into every result row (column
+``regle``), so that the association can discuss and change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AreasError
+from ._common import (
+    as_list,
+    fill_group_na,
+    fr_list,
+    fr_num,
+    normalise_ids,
+    plural,
+    require_columns,
+    set_note,
+)
+
+__all__ = ["DEFAULT_SECTION_WEIGHTS", "describe_priorities", "priority_summary", "priority_themes"]
+
+#: Weight of one segment by canonical section (others weigh 1): the ideas a table
+#: chose to pass on ("Idées phares à transmettre") weigh most, then ideas/proposals.
+DEFAULT_SECTION_WEIGHTS: dict[str, float] = {"idees_phares": 3.0, "idees": 2.0}
+
+PriorityRule = Literal["ponderee", "tables"]
+
+
+def _rule_text(rule: PriorityRule, weights: Mapping[str, float], min_score: float, min_tables: int) -> str:
+    if rule == "ponderee":
+        parts = " + ".join(f"{fr_num(w, 0)} × segments « {s} »" for s, w in weights.items())
+        return (f"score = {parts} + 1 × autres segments + nombre de tables distinctes ; "
+                f"prioritaire si score ≥ {fr_num(min_score, 0)}")
+    return (f"prioritaire si évoqué à au moins {min_tables} tables distinctes "
+            "ou retenu dans une section « idees_phares »")
+
+
+def priority_themes(
+    segments_with_themes: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "atelier_id",
+    min_themes: int = 3,
+    rule: PriorityRule = "ponderee",
+    id_col: str = "segment_id",
+    theme_col: str = "theme_id",
+    section_col: str = "section",
+    table_col: str = "table",
+    weights: Mapping[str, float] | None = None,
+    min_score: float = 4,
+    min_tables: int = 2,
+) -> pd.DataFrame:
+    """Score the themes of each atelier/commune and flag the priority ones by a stated rule.
+
+    Rules (the one used is written in the ``regle`` column):
+
+    * ``"ponderee"`` (default): each segment raising the theme weighs 3 in an
+      « Idées phares » section, 2 in « Idées », 1 elsewhere; the score adds the
+      number of distinct tables raising it (recurrence across tables). A theme
+      is priority when ``score ≥ min_score`` (4): e.g. one « idée phare », an
+      idea plus a finding at one table, or findings at two tables — but not a
+      single finding or a single idea at one table.
+    * ``"tables"``: priority when raised at ``min_tables`` (2) distinct tables or
+      retained in « Idées phares ».
+
+    Segments without a table number count as one table. A segment raising a
+    theme twice counts once. The group then reaches the project's target when
+    it has at least ``min_themes`` (3) priority themes (``objectif_atteint``).
+
+    Args:
+        segments_with_themes: Segments (``docs/formats.md``) joined with a
+            coding: one row per (segment, theme); rows with an empty theme keep
+            their group in the summary (group with no theme).
+        by: Grouping column(s): ``"atelier_id"``, ``"commune"``...
+        min_themes: Target number of priority themes per group (3 in AREAS).
+        rule: ``"ponderee"`` or ``"tables"`` (see above).
+        id_col: Segment id column.
+        theme_col: Theme column.
+        section_col: Canonical section column (``idees_phares``, ``idees``...).
+        table_col: Table number column.
+        weights: Section weights replacing :data:`DEFAULT_SECTION_WEIGHTS`.
+        min_score: Score threshold of the ``"ponderee"`` rule.
+        min_tables: Table threshold of the ``"tables"`` rule.
+
+    Returns:
+        New DataFrame, one row per (group, theme raised): ``n_segments``,
+        ``n_idees_phares``, ``n_idees``, ``n_tables``, ``score``, ``rang`` (1 =
+        strongest in the group), ``prioritaire``, ``n_prioritaires`` (of the
+        group), ``objectif``, ``objectif_atteint``, ``regle``.
+        ``attrs["groupes"]`` lists every group seen (for :func:`priority_summary`).
+    """
+    if rule not in ("ponderee", "tables"):
+        raise AreasError(f"Règle de priorité inconnue : « {rule} » (attendu « ponderee » ou « tables »).")
+    if min_themes < 1:
+        raise AreasError(f"Nombre minimal de thèmes prioritaires invalide : {min_themes}.")
+    by_cols = as_list(by)
+    require_columns(segments_with_themes, [id_col, theme_col, section_col, table_col, *by_cols],
+                    "segments avec thèmes")
+    w = dict(DEFAULT_SECTION_WEIGHTS if weights is None else weights)
+    regle = _rule_text(rule, w, min_score, min_tables)
+
+    df = fill_group_na(segments_with_themes[[id_col, theme_col, section_col, table_col, *by_cols]], by_cols)
+    groups = df[by_cols].drop_duplicates().sort_values(by_cols).reset_index(drop=True)
+    df = df.assign(_sid=normalise_ids(df[id_col]), _theme=df[theme_col].astype("string").str.strip(),
+                   _section=df[section_col].astype("string").str.strip().str.lower(),
+                   _table=df[table_col].astype("string").fillna("(sans table)"))
+    df = df[df["_theme"].notna() & df["_theme"].ne("") & df["_sid"].notna()]
+    df = df.drop_duplicates([*by_cols, "_sid", "_theme"])
+    df = df.assign(_w=df["_section"].map(w).astype("float64").fillna(1.0),
+                   _phare=df["_section"].eq("idees_phares").fillna(False).astype(int),
+                   _idee=df["_section"].eq("idees").fillna(False).astype(int))
+    cols = [*by_cols, "theme_id", "n_segments", "n_idees_phares", "n_idees", "n_tables", "score", "rang",
+            "prioritaire", "n_prioritaires", "objectif", "objectif_atteint", "regle"]
+    if df.empty:
+        out = pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+        return set_note(out, "Aucun thème codé dans ces segments : aucune thématique prioritaire.",
+                        groupes=groups, by=by_cols, objectif=min_themes)
+
+    agg = (df.groupby([*by_cols, "_theme"], observed=True, sort=True)
+           .agg(n_segments=("_sid", "nunique"), n_idees_phares=("_phare", "sum"), n_idees=("_idee", "sum"),
+                n_tables=("_table", "nunique"), poids=("_w", "sum"))
+           .reset_index().rename(columns={"_theme": "theme_id"}))
+    agg["score"] = agg["poids"] + agg["n_tables"]
+    if rule == "ponderee":
+        agg["prioritaire"] = agg["score"] >= min_score
+    else:
+        agg["prioritaire"] = (agg["n_tables"] >= min_tables) | (agg["n_idees_phares"] > 0)
+    agg = agg.sort_values([*by_cols, "score", "n_tables", "theme_id"],
+                          ascending=[True] * len(by_cols) + [False, False, True], kind="stable")
+    agg["rang"] = agg.groupby(by_cols, observed=True).cumcount() + 1
+    agg["n_prioritaires"] = agg.groupby(by_cols, observed=True)["prioritaire"].transform("sum").astype(int)
+    agg["objectif"] = min_themes
+    agg["objectif_atteint"] = agg["n_prioritaires"] >= min_themes
+    agg["regle"] = regle
+    for c in ("n_segments", "n_idees_phares", "n_idees", "n_tables"):
+        agg[c] = agg[c].astype("int64")
+    out = agg[cols].reset_index(drop=True)
+    return set_note(out, describe_priorities(out, by=by_cols, groups=groups, min_themes=min_themes),
+                    groupes=groups, by=by_cols, objectif=min_themes)
+
+
+def priority_summary(
+    priorities: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    groups: Iterable[object] | pd.DataFrame | None = None,
+    min_themes: int | None = None,
+    theme_labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One row per atelier/commune: number of priority themes against the target.
+
+    Groups that raised no theme at all still appear (0 priority themes) when
+    they are in ``groups`` or were seen by :func:`priority_themes`.
+
+    Args:
+        priorities: Output of :func:`priority_themes`.
+        by: Grouping column(s) (default: those used by :func:`priority_themes`).
+        groups: Every expected group (e.g. ``manifest["atelier_id"]``), or a
+            DataFrame of the ``by`` columns.
+        min_themes: Target (default: the one used by :func:`priority_themes`).
+        theme_labels: French labels of theme ids for the ``themes_prioritaires`` column.
+
+    Returns:
+        New DataFrame: the ``by`` columns, ``n_themes_evoques``, ``n_prioritaires``,
+        ``themes_prioritaires`` (« ; »-separated, strongest first), ``objectif``,
+        ``objectif_atteint``, ``manque`` (themes missing to reach the target).
+    """
+    by_cols = as_list(by if by is not None else priorities.attrs.get("by", "atelier_id"))
+    target = int(min_themes if min_themes is not None else priorities.attrs.get("objectif", 3))
+    require_columns(priorities, [*by_cols, "theme_id", "prioritaire"], "thèmes prioritaires")
+    if groups is None:
+        grp = priorities.attrs.get("groupes")
+        grp = grp if isinstance(grp, pd.DataFrame) else priorities[by_cols].drop_duplicates()
+    elif isinstance(groups, pd.DataFrame):
+        grp = groups[by_cols].drop_duplicates()
+    else:
+        if len(by_cols) != 1:
+            raise AreasError("Avec plusieurs colonnes de regroupement, passez les groupes sous forme de tableau.")
+        grp = pd.DataFrame({by_cols[0]: list(dict.fromkeys(groups))})
+    grp = pd.concat([grp[by_cols], priorities[by_cols]]).drop_duplicates()
+    for c in by_cols:
+        grp[c] = grp[c].astype("string")
+    rows = []
+    prio = priorities.assign(**{c: priorities[c].astype("string") for c in by_cols})
+    for key, sub in prio.groupby(by_cols, observed=True, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        top = sub[sub["prioritaire"].astype(bool)]
+        if "rang" in top.columns:
+            top = top.sort_values("rang")
+        labels = [theme_labels.get(t, t) if theme_labels else t for t in top["theme_id"].astype(str)]
+        rows.append({**dict(zip(by_cols, key, strict=True)), "n_themes_evoques": sub["theme_id"].nunique(),
+                     "n_prioritaires": len(top), "themes_prioritaires": " ; ".join(labels)})
+    summary = pd.DataFrame(rows, columns=[*by_cols, "n_themes_evoques", "n_prioritaires", "themes_prioritaires"])
+    for c in by_cols:
+        summary[c] = summary[c].astype("string")
+    out = grp.merge(summary, on=by_cols, how="left")
+    out["n_themes_evoques"] = out["n_themes_evoques"].fillna(0).astype("int64")
+    out["n_prioritaires"] = out["n_prioritaires"].fillna(0).astype("int64")
+    out["themes_prioritaires"] = out["themes_prioritaires"].fillna("")
+    out["objectif"] = target
+    out["objectif_atteint"] = out["n_prioritaires"] >= target
+    out["manque"] = np.maximum(target - out["n_prioritaires"], 0)
+    out = out.sort_values(by_cols).reset_index(drop=True)
+    n_ok = int(out["objectif_atteint"].sum())
+    below = out.loc[~out["objectif_atteint"], by_cols].astype(str).agg(" / ".join, axis=1).tolist()
+    text = (f"Nombre de thématiques prioritaires par {' / '.join(by_cols)} (objectif du projet : au moins "
+            f"{target}). {n_ok} sur {len(out)} atteignent l'objectif.")
+    if below:
+        text += f" Sous l'objectif : {fr_list(below)}."
+    if "regle" in priorities.columns and len(priorities):
+        text += f" Règle : {priorities['regle'].iloc[0]}."
+    text += " La règle est un choix explicite, discutable en groupe ; elle ne remplace pas la lecture des notes."
+    return set_note(out, text, by=by_cols, objectif=target)
+
+
+def describe_priorities(
+    priorities: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    groups: pd.DataFrame | None = None,
+    min_themes: int = 3,
+) -> str:
+    """French plain-language note for a :func:`priority_themes` table."""
+    by_cols = as_list(by if by is not None else priorities.attrs.get("by", "atelier_id"))
+    if priorities.empty:
+        return "Aucun thème codé : aucune thématique prioritaire."
+    per_group = priorities.groupby(by_cols, observed=True)["n_prioritaires"].first()
+    n_groups = len(groups) if groups is not None else len(per_group)
+    n_ok = int((per_group >= min_themes).sum())
+    text = (f"Thèmes évoqués dans chaque {' / '.join(by_cols)}, classés par score ; "
+            f"{plural(int(priorities['prioritaire'].sum()), 'thème prioritaire', 'thèmes prioritaires')} "
+            f"au total. {n_ok} groupe(s) sur {n_groups} ont au moins {min_themes} thématiques prioritaires "
+            f"(objectif AREAS). Règle : {priorities['regle'].iloc[0]}.")
+    return text + (" Le score compte des mentions dans les notes : une idée peu notée par l'animateur "
+                   "peut être sous-estimée.")
