@@ -1,0 +1,553 @@
+"""Questionnaire exports (CSV, XLSX) → tidy typed responses.
+
+Exports come from Framaforms (Drupal webform, 3 header rows, tab or comma),
+LimeSurvey ("full text" answers, ``Question [Option]`` columns with Oui/Non),
+Google Forms and Kobo (multi-choice in one cell or one column per option) and
+from paper questionnaires typed into a spreadsheet. :func:`read_raw_export`
+reads any of them as text cells, detecting encoding, separator and header
+rows (all reported); :func:`read_survey` validates them against a data
+dictionary (or a drafted one) and types them; :func:`write_responses` and
+:func:`read_responses` store them as ``responses.csv`` + ``dictionary.yaml``.
+
+Row numbers in problems are the rows a user sees in a spreadsheet: header
+rows count, and a multi-line quoted answer is one row. Raw files are opened
+read-only and never modified.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+from ..errors import AreasError, InputError, Problem
+from ._encoding import decode_bytes
+from .dictionary import Dictionary, infer_dictionary, load_dictionary, save_dictionary, slugify, unique_headers
+from .validate import validate_and_type
+
+__all__ = [
+    "RawExport",
+    "SurveyData",
+    "TextPseudonymizer",
+    "read_raw_export",
+    "read_survey",
+    "write_responses",
+    "read_responses",
+    "open_answers",
+]
+
+_SEPARATORS = (",", ";", "\t", "|")
+_SEP_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
+
+
+class TextPseudonymizer(Protocol):
+    """What ingest needs from :class:`areas_analysis.privacy.Pseudonymizer`."""
+
+    def pseudonymize(self, text: str) -> str:
+        """Replace names, e-mails and phone numbers in free text."""
+        ...
+
+    def pseudonymize_name(self, name: str) -> str:
+        """Stable token of a bare person name."""
+        ...
+
+    def pseudonymize_frame(self, df: pd.DataFrame, text_columns: Sequence[str],
+                           name_columns: Sequence[str] = ()) -> pd.DataFrame:
+        """New frame with the given columns pseudonymised."""
+        ...
+
+
+@dataclass
+class RawExport:
+    """An export read as text cells, before any dictionary.
+
+    Attributes:
+        frame: One column per header (as in the file, made unique with `` (2)``),
+            text cells with ``NA`` for empty ones, index = spreadsheet row number.
+        file: Path of the export.
+        encoding: Encoding used (``None`` for XLSX).
+        encoding_detected: Whether the encoding was detected (vs declared).
+        separator: CSV separator (``None`` for XLSX).
+        header_rows: Number of header rows.
+        newline: Line endings of a CSV (``"LF"``, ``"CRLF"``, ``"CR"``...), ``None`` for XLSX.
+        problems: Structural problems (cells beyond the last header...).
+    """
+
+    frame: pd.DataFrame
+    file: str
+    encoding: str | None
+    encoding_detected: bool
+    separator: str | None
+    header_rows: int
+    newline: str | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class SurveyData:
+    """A questionnaire export read, validated and typed.
+
+    Attributes:
+        responses: One row per respondent, columns named by the dictionary
+            (``multi`` → ``{name}__{option}`` 0/1 columns), open columns
+            pseudonymised when a pseudonymiser was given.
+        dictionary: The dictionary used (given, or drafted by :func:`infer_dictionary`).
+        file: Path of the export.
+        encoding: Encoding used (``None`` for XLSX).
+        encoding_detected: Whether the encoding was detected (vs declared).
+        separator: CSV separator (``None`` for XLSX).
+        header_rows: Header rows of the export.
+        newline: Line endings found in a CSV.
+        problems: All problems (empty unless ``lenient``).
+        rows: Spreadsheet row of each response.
+        dictionary_inferred: The dictionary is a draft inferred from this export.
+        lenient: Read in lenient mode (bad cells emptied, problems returned).
+        pseudonymised: Open answers went through the pseudonymiser.
+        ignored_columns: Headers of the export absent from the dictionary.
+    """
+
+    responses: pd.DataFrame
+    dictionary: Dictionary
+    file: str
+    encoding: str | None
+    encoding_detected: bool
+    separator: str | None
+    header_rows: int
+    newline: str | None
+    problems: list[Problem]
+    rows: list[int]
+    dictionary_inferred: bool
+    lenient: bool
+    pseudonymised: bool
+    ignored_columns: list[str]
+
+    @property
+    def id_column(self) -> str:
+        """Tidy name of the respondent id column."""
+        spec = self.dictionary.id_spec
+        return spec.name if spec else "respondent_id"
+
+    def summary(self) -> str:
+        """One French paragraph: counts, encoding, separator, header rows, problems."""
+        parts = [f"{len(self.responses)} réponse(s), {len(self.responses.columns)} colonne(s)"]
+        if self.encoding:
+            how = "détecté" if self.encoding_detected else "déclaré"
+            parts.append(f"encodage {self.encoding} ({how})")
+        else:
+            parts.append("classeur XLSX")
+        if self.separator:
+            parts.append(f"séparateur {_SEP_NAMES.get(self.separator, repr(self.separator))}")
+        if self.newline and self.newline != "LF":
+            parts.append(f"fins de ligne {self.newline}")
+        parts.append(f"{self.header_rows} ligne(s) d'en-tête")
+        parts.append("dictionnaire déduit (brouillon à relire)" if self.dictionary_inferred
+                     else "dictionnaire fourni")
+        parts.append(f"{len(self.problems)} problème(s)")
+        if self.ignored_columns:
+            parts.append(f"{len(self.ignored_columns)} colonne(s) hors dictionnaire ignorée(s)")
+        return " ; ".join(parts)
+
+
+# --------------------------------------------------------------------------- raw reading
+
+def _cell_text(value: object) -> str:
+    """Text of an XLSX cell: ISO dates, integers without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == time(0) else value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    with path.open("rb") as fh:
+        try:
+            wb = load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types on corrupt files
+            raise InputError([Problem(str(path), f"classeur XLSX illisible ({type(exc).__name__})")]) from None
+        try:
+            ws = wb.worksheets[0]
+            records = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    while records and not any(c.strip() for c in records[-1]):
+        records.pop()
+    return records
+
+
+def _parse_csv(text: str, sep: str, file: str, limit: int | None = None) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', doublequote=True, strict=True)
+    records: list[list[str]] = []
+    try:
+        for rec in reader:
+            records.append(rec)
+            if limit is not None and len(records) >= limit:
+                break
+    except csv.Error as exc:
+        raise InputError([Problem(file, f"CSV mal formé ({exc}) ; vérifiez les guillemets",
+                                  row=len(records) + 1)]) from None
+    return records
+
+
+def _sniff_separator(text: str, file: str) -> str:
+    """Separator whose records have the most consistent number (≥ 2) of fields."""
+    best: tuple[float, int, int] | None = None
+    choice = ","
+    sample = text[:200_000]
+    for rank, sep in enumerate(_SEPARATORS):
+        try:
+            recs = [r for r in _parse_csv(sample, sep, file, limit=60) if any(c.strip() for c in r)]
+        except InputError:
+            continue
+        if len(recs) > 1 and len(text) > len(sample):
+            recs = recs[:-1]  # the last sampled record may be cut
+        if not recs:
+            continue
+        counts = Counter(len(r) for r in recs)
+        mode, n = counts.most_common(1)[0]
+        if mode < 2:
+            continue
+        score = (n / len(recs), mode, -rank)
+        if best is None or score > best:
+            best, choice = score, sep
+    return choice
+
+
+def _detect_header_rows(records: list[list[str]]) -> int:
+    """1 + leading sparse rows (< half filled, at most 2) above a filled row (Framaforms: title, groups)."""
+    width = max((len(r) for r in records), default=0)
+    if width < 2:
+        return 1
+
+    def fill(r: list[str]) -> float:
+        return sum(1 for c in r if c.strip()) / width
+
+    k = 0
+    while k < 2 and k + 1 < len(records) and fill(records[k]) < 0.5:
+        k += 1
+    if k and fill(records[k]) < 0.5:
+        return 1
+    return k + 1
+
+
+def _column_letter(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _locate_encoding_problem(problem: Problem, data: bytes, file: str, encoding: str,
+                             separator: str | None) -> Problem:
+    """Add the spreadsheet row and header of the first cell the declared encoding cannot read."""
+    try:
+        decoded = decode_bytes(data, file=file)
+        sep = separator or _sniff_separator(decoded.text, file)
+        records = _parse_csv(decoded.text, sep, file)
+    except InputError:
+        return problem
+    raw = decoded.encoding
+    for i, rec in enumerate(records, start=1):
+        for j, cell in enumerate(rec):
+            try:
+                if cell.encode(raw).decode(encoding) != cell:
+                    raise UnicodeError
+            except (UnicodeError, LookupError):
+                header = records[0][j].strip() if j < len(records[0]) and i > 1 else None
+                column = header or _column_letter(j)
+                return Problem(file, f"{problem.message} (cellule « {cell[:40]} »)", row=i, column=column)
+    return problem
+
+
+def read_raw_export(path: str | Path, *, encoding: str | None = None, separator: str | None = None,
+                    header_rows: int | None = None) -> RawExport:
+    """Read a CSV/TSV/XLSX export as text cells, detecting its layout.
+
+    Handles UTF-8, UTF-8 with BOM, UTF-16 and cp1252/latin-1 (see
+    ``_encoding``), separators ``,`` ``;`` tab ``|`` (sniffed), multi-line
+    quoted answers, CR-only line endings, several header rows (detected when
+    ``header_rows`` is ``None``: leading rows less than half filled, as in
+    Framaforms exports) and XLSX (first sheet, via openpyxl).
+
+    With several header rows, a column's header is the cell of the last header
+    row, prefixed by the cell just above when there is one:
+    ``"Question [Option]"`` — the LimeSurvey convention.
+
+    Args:
+        path: The export (opened read-only).
+        encoding: Declared encoding, else detected.
+        separator: Declared separator, else sniffed.
+        header_rows: Number of header rows, else detected.
+
+    Raises:
+        InputError: missing, empty, unsupported (``.xls``, ``.ods``) or
+            malformed file, or an encoding that does not fit (French message).
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise InputError([Problem(file, "fichier introuvable")])
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    suffix = path.suffix.lower()
+    if suffix in (".xls",) or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError([Problem(file, "format Excel 97 (.xls) non pris en charge : enregistrez le fichier en "
+                                        ".xlsx ou en CSV UTF-8")])
+    if suffix in (".ods",):
+        raise InputError([Problem(file, "format OpenDocument (.ods) non pris en charge : enregistrez le fichier "
+                                        "en .xlsx ou en CSV UTF-8")])
+    problems: list[Problem] = []
+    if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
+        records = _read_xlsx(path)
+        enc, detected, sep, newline = None, False, None, None
+    else:
+        with path.open("rb") as fh:
+            data = fh.read()
+        try:
+            decoded = decode_bytes(data, file=file, encoding=encoding)
+        except InputError as exc:
+            if encoding is None:
+                raise
+            located = _locate_encoding_problem(exc.problems[0], data, file, encoding, separator)
+            raise InputError([located]) from None
+        enc, detected, newline = decoded.encoding, decoded.detected, decoded.newline
+        if separator is not None and separator not in _SEPARATORS:
+            raise InputError([Problem(file, f"séparateur « {separator} » non pris en charge "
+                                            "(possibles : , ; tabulation |)")])
+        sep = separator or _sniff_separator(decoded.text, file)
+        records = _parse_csv(decoded.text, sep, file)
+    if not records or not any(any(c.strip() for c in r) for r in records):
+        raise InputError([Problem(file, "fichier vide")])
+    if header_rows is None:
+        header_rows = _detect_header_rows(records)
+    if len(records) < header_rows:
+        raise InputError([Problem(file, f"le fichier a moins de lignes ({len(records)}) que de lignes d'en-tête "
+                                        f"({header_rows})")])
+    heads = records[:header_rows]
+    width = max(len(r) for r in heads)
+    headers = []
+    for j in range(width):
+        last = heads[-1][j].strip() if j < len(heads[-1]) else ""
+        upper = heads[-2][j].strip() if header_rows >= 2 and j < len(heads[-2]) else ""
+        if last and upper:
+            headers.append(f"{upper} [{last}]")
+        else:
+            headers.append(" ".join((last or upper).split()) or f"(colonne {_column_letter(j)})")
+    headers = unique_headers(headers)
+    rows: list[list[str | None]] = []
+    index: list[int] = []
+    for i, rec in enumerate(records[header_rows:], start=header_rows + 1):
+        if not any(c.strip() for c in rec):
+            continue
+        extra = [c for c in rec[width:] if c.strip()]
+        if extra:
+            problems.append(Problem(file, f"{len(extra)} cellule(s) au-delà de la dernière colonne d'en-tête "
+                                          f"(séparateur ou guillemets à vérifier) : « {extra[0][:40]} »",
+                                    row=i, column=_column_letter(width)))
+        cells = [(c.strip() or None) for c in rec[:width]] + [None] * max(0, width - len(rec))
+        rows.append(cells)
+        index.append(i)
+    frame = pd.DataFrame(rows, columns=headers, index=pd.Index(index, name="ligne"), dtype="str")
+    return RawExport(frame, file, enc, detected, sep, header_rows, newline, problems)
+
+
+# --------------------------------------------------------------------------- survey
+
+def read_survey(path: str | Path, dictionary: Dictionary | str | Path | None = None, *, lenient: bool = False,
+                pseudonymizer: TextPseudonymizer | None = None, encoding: str | None = None,
+                separator: str | None = None) -> SurveyData:
+    """Read, validate and type a questionnaire export.
+
+    Without a dictionary a draft is inferred (:func:`infer_dictionary`) and
+    reported as such. Validation lists every problem at once (see
+    :func:`~areas_analysis.ingest.validate.validate_and_type`).
+
+    Args:
+        path: CSV/TSV/XLSX export (opened read-only).
+        dictionary: A :class:`Dictionary`, a YAML path, or ``None`` to infer one.
+        lenient: Keep going on problems: bad cells become NA, later duplicate
+            ids are left out, and the problems are returned in ``problems``.
+        pseudonymizer: Applied to ``open`` columns and to cell values quoted in
+            problem messages; the CLI always passes one.
+        encoding: Declared encoding (overrides the dictionary's), else detected.
+        separator: Declared separator (overrides the dictionary's), else sniffed.
+
+    Raises:
+        InputError: any problem when not ``lenient`` (one French message listing
+            all of them with file, row and column), or an unreadable file.
+    """
+    path = Path(path)
+    if dictionary is not None and not isinstance(dictionary, Dictionary):
+        dictionary = load_dictionary(dictionary)
+    raw = read_raw_export(
+        path,
+        encoding=encoding or (dictionary.encoding if dictionary else None),
+        separator=separator or (dictionary.separator if dictionary else None),
+        header_rows=dictionary.header_rows if dictionary else None,
+    )
+    inferred = dictionary is None
+    if dictionary is None:
+        dictionary = infer_dictionary(raw.frame, header_rows=raw.header_rows,
+                                      questionnaire=slugify(path.stem, max_words=3))
+    quote = pseudonymizer.pseudonymize if pseudonymizer is not None else str
+    result = validate_and_type(raw.frame, dictionary, file=str(path), header_row=raw.header_rows,
+                               lenient=lenient, quote=quote)
+    problems = raw.problems + result.problems
+    if problems and not lenient:
+        n = len(problems)
+        raise InputError(problems, header=(
+            f"{n} problème(s) dans {path.name} (corrigez le fichier ou le dictionnaire, ou lisez-le en mode "
+            "tolérant : --lenient vide les cellules fautives et écrit problemes.csv)"))
+    responses = result.responses
+    rows = [int(r) for r in responses.index]
+    responses = responses.reset_index(drop=True)
+    if dictionary.id_spec is None:
+        responses.insert(0, "respondent_id", pd.Series([f"L{r}" for r in rows], dtype="str"))
+    open_cols = [c.name for c in dictionary.columns if c.kind == "open"]
+    if pseudonymizer is not None and open_cols:
+        responses = pseudonymizer.pseudonymize_frame(responses, text_columns=open_cols)
+    used = {h for c in dictionary.columns for h in c.headers()}
+    return SurveyData(
+        responses=responses, dictionary=dictionary, file=str(path), encoding=raw.encoding,
+        encoding_detected=raw.encoding_detected, separator=raw.separator, header_rows=raw.header_rows,
+        newline=raw.newline, problems=problems, rows=rows, dictionary_inferred=inferred, lenient=lenient,
+        pseudonymised=pseudonymizer is not None,
+        ignored_columns=[h for h in raw.frame.columns if h not in used],
+    )
+
+
+def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
+    """Dates as ISO text (date only when all times are midnight), categoricals as labels."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            has_time = bool(((s.dt.hour != 0) | (s.dt.minute != 0) | (s.dt.second != 0)).fillna(False).any())
+            fmt = "%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d"
+            out[col] = s.dt.strftime(fmt)
+        elif isinstance(s.dtype, pd.CategoricalDtype):
+            out[col] = s.astype("str")
+    return out
+
+
+def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool = False) -> dict[str, Path]:
+    """Write ``responses.csv``, ``dictionary.yaml`` and, when lenient, ``problemes.csv``.
+
+    ``dictionary.yaml`` is a byte copy of the dictionary file given (comments
+    kept), or the inferred draft. ``responses.csv`` is UTF-8, comma-separated,
+    one row per respondent, dates ISO, Likert as French labels, multi options 0/1.
+
+    Args:
+        survey: Result of :func:`read_survey`.
+        out_dir: Directory to write into (created).
+        overwrite: Replace existing files; otherwise an existing ``responses.csv`` is an error.
+
+    Returns:
+        The written paths by role (``"responses"``, ``"dictionary"``, ``"problems"``).
+    """
+    out_dir = Path(out_dir)
+    target = out_dir / "responses.csv"
+    if target.exists() and not overwrite:
+        raise AreasError(f"{target} existe déjà : choisissez un autre dossier de sortie ou demandez l'écrasement.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    _csv_ready(survey.responses).to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    paths["responses"] = target
+    dict_path = out_dir / "dictionary.yaml"
+    src = survey.dictionary.source
+    if not survey.dictionary_inferred and src and Path(src).is_file():
+        if Path(src).resolve() != dict_path.resolve():
+            shutil.copyfile(src, dict_path)
+    else:
+        save_dictionary(survey.dictionary, dict_path)
+    paths["dictionary"] = dict_path
+    if survey.lenient:
+        prob_path = out_dir / "problemes.csv"
+        pd.DataFrame([p.as_dict() for p in survey.problems],
+                     columns=["fichier", "ligne", "colonne", "probleme"]).astype({"ligne": "Int64"}).to_csv(
+            prob_path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        paths["problems"] = prob_path
+    return paths
+
+
+def read_responses(out_dir: str | Path) -> pd.DataFrame:
+    """Read ``responses.csv`` back with the dtypes of its ``dictionary.yaml``.
+
+    Likert columns become ordered categoricals of their scale, closed columns
+    categoricals, multi options nullable ``Int8``, numerics float, dates
+    datetime, the rest strings.
+
+    Raises:
+        InputError: a file is missing or a dictionary column is absent.
+    """
+    out_dir = Path(out_dir)
+    path = out_dir / "responses.csv"
+    if not path.is_file():
+        raise InputError([Problem(str(path), "fichier introuvable (lancez d'abord « areas ingest survey »)")])
+    dictionary = load_dictionary(out_dir / "dictionary.yaml")
+    with path.open("rb") as fh:
+        df = pd.read_csv(fh, dtype="str", keep_default_na=False, na_values=[""], encoding="utf-8")
+    problems = []
+    out = df.copy()
+    for spec in dictionary.columns:
+        for name in spec.output_names():
+            if name not in df.columns:
+                problems.append(Problem(str(path), "colonne absente (dictionnaire et réponses désaccordés)",
+                                        row=1, column=name))
+                continue
+            s = df[name]
+            if spec.kind == "multi":
+                out[name] = pd.to_numeric(s).astype("Int8")
+            elif spec.kind == "likert":
+                out[name] = pd.Categorical(s, categories=spec.scale, ordered=True)
+            elif spec.kind == "closed" and spec.categories:
+                out[name] = pd.Categorical(s, categories=spec.categories, ordered=spec.ordered)
+            elif spec.kind == "numeric":
+                out[name] = pd.to_numeric(s).astype("float64")
+            elif spec.kind == "date":
+                out[name] = pd.to_datetime(s, format="ISO8601").astype("datetime64[ns]")
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def open_answers(survey: SurveyData) -> pd.DataFrame:
+    """Open answers in long form, for the themes stage.
+
+    Returns:
+        Columns ``id`` (``f"{respondent_id}:{question}"``), ``respondent_id``,
+        ``question`` (tidy column name) and ``text``; one row per non-empty
+        open answer, in respondent then question order.
+    """
+    id_col = survey.id_column
+    open_cols = [c.name for c in survey.dictionary.columns if c.kind == "open"]
+    records = []
+    for _, row in survey.responses.iterrows():
+        rid = row[id_col]
+        if pd.isna(rid):
+            continue
+        for q in open_cols:
+            text = row[q]
+            if pd.isna(text) or not str(text).strip():
+                continue
+            records.append({"id": f"{rid}:{q}", "respondent_id": str(rid), "question": q,
+                            "text": str(text).strip()})
+    return pd.DataFrame(records, columns=["id", "respondent_id", "question", "text"]).astype("str")
