@@ -127,9 +127,12 @@ class Reporter:
             df: The table (not modified).
             name: File stem; slugified.
             caption: French title shown above the table.
-            note: Plain-language French sentence under the table: what it shows and its limits.
+            note: Plain-language French sentence under the table: what it shows and its
+                limits. Defaults to ``df.attrs["note"]``, where the quantify and
+                evaluate functions put theirs.
             max_rows: Rows displayed (the CSV always holds all rows).
         """
+        note = note if note is not None else df.attrs.get("note")
         path = write_table(df, self.tables_dir / f"{self.section}_{slugify(name)}.csv")
         self.saved.append(path)
         from IPython.display import HTML
