@@ -58,7 +58,8 @@ __all__ = [
     "theme_associations",
 ]
 
-#: A numeric variable with more distinct values than this is continuous: cut it into classes first.
+#: A numeric variable with more distinct values than this (or with decimals) is continuous: cut it into
+#: classes first.
 MAX_LEVELS = 12
 
 
@@ -168,7 +169,7 @@ def _categories(x: pd.Series, what: str) -> tuple[pd.Series, list[object]]:
         return s.astype(int), [v for v in (0, 1) if (s.astype(int) == v).any()]
     if pd.api.types.is_numeric_dtype(s):
         levels = sorted(s.unique().tolist())
-        if len(levels) > MAX_LEVELS:
+        if len(levels) > MAX_LEVELS or not np.all(np.mod(s.to_numpy(dtype=float), 1) == 0):
             raise InputError([Problem(what, f"variable numérique continue ({len(levels)} valeurs distinctes) : "
                                             "découpez-la en classes (pd.cut) avant le test", column=str(x.name))])
         return s, levels
@@ -228,7 +229,7 @@ def theme_associations(
         matrix: Respondent × theme matrix (:func:`theme_matrix`).
         themes: Theme ids or ``theme__*`` columns; ``None`` = every theme column.
         variables: Closed-answer columns: categorical/Likert, text, 0/1
-            multi-choice options, or numeric with at most 12 distinct values.
+            multi-choice options, or whole numbers with at most 12 distinct values.
         alpha: FDR level for ``significatif``.
         min_expected: Expected-count threshold of the decision rule (5).
         max_exact_tables: Above this many tables, exact enumeration gives way

@@ -63,6 +63,9 @@ def _read_yaml(path: Path, what: str) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError([Problem(str(path), "fichier non UTF-8 : réenregistrez-le en UTF-8")]) from exc
+    except ValueError as exc:  # YAML dates such as 2027-13-01 fail while being parsed
+        raise InputError([Problem(str(path), "date impossible dans le fichier (format AAAA-MM-JJ, "
+                                             "mois 1 à 12, jour existant)")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None

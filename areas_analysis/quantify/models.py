@@ -204,9 +204,10 @@ def theme_logistic(
                else "du modèle (observations supposées indépendantes)")
     table = pd.DataFrame(meta)
     table.insert(0, "theme_id", theme_name(tc))
-    table["odds_ratio"] = np.exp(res.params.iloc[1:].to_numpy())
-    table["ic_bas"] = np.exp(ci.iloc[:, 0].to_numpy())
-    table["ic_haut"] = np.exp(ci.iloc[:, 1].to_numpy())
+    with np.errstate(over="ignore"):  # separated fits: OR = inf is the honest value
+        table["odds_ratio"] = np.exp(res.params.iloc[1:].to_numpy())
+        table["ic_bas"] = np.exp(ci.iloc[:, 0].to_numpy())
+        table["ic_haut"] = np.exp(ci.iloc[:, 1].to_numpy())
     table["p_value"] = res.pvalues.iloc[1:].to_numpy()
     table["n"] = len(y)
     table["n_cites"] = int(y.sum())
@@ -317,9 +318,10 @@ def likert_ordinal(
                else "du modèle (observations supposées indépendantes)")
     table = pd.DataFrame(meta)
     table.insert(0, "variable_reponse", outcome)
-    table["odds_ratio"] = np.exp(beta.to_numpy())
-    table["ic_bas"] = np.exp(beta.to_numpy() - z * se)
-    table["ic_haut"] = np.exp(beta.to_numpy() + z * se)
+    with np.errstate(over="ignore"):
+        table["odds_ratio"] = np.exp(beta.to_numpy())
+        table["ic_bas"] = np.exp(beta.to_numpy() - z * se)
+        table["ic_haut"] = np.exp(beta.to_numpy() + z * se)
     table["p_value"] = res.pvalues.iloc[:k].to_numpy()
     table["n"] = len(y)
     table["n_grappes"] = g if codes is not None else pd.NA

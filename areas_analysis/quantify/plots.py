@@ -52,6 +52,16 @@ def _pct_axis(ax, axis: str = "x") -> None:
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
+#: French names of the usual grouping columns, for titles and axes.
+GROUP_NAMES: dict[str, str] = {"atelier_id": "atelier", "commune": "commune", "public": "public",
+                               "section": "section", "cycle": "cycle", "tranche_age": "tranche d'âge",
+                               "groupe": "groupe", "table": "table"}
+
+
+def _group_name(col: str) -> str:
+    return GROUP_NAMES.get(col, col.replace("_", " "))
+
+
 def _labels(ids: Sequence[object], labels: Mapping[str, str] | None) -> list[str]:
     return [(labels or {}).get(str(i), str(i)) for i in ids]
 
@@ -128,7 +138,8 @@ def prevalence_chart(
         ax.set_visible(False)
     for ax in axes[-1]:
         ax.set_xlabel("Part (%)")
-    fig.suptitle(title or f"Part des {unit} évoquant chaque thème, par {by} (intervalles de Wilson à 95 %)",
+    fig.suptitle(title or f"Part des {unit} évoquant chaque thème, par {_group_name(by)} "
+                          "(intervalles de Wilson à 95 %)",
                  fontweight="bold")
     fig.tight_layout()
     return fig
@@ -169,9 +180,9 @@ def theme_heatmap(
     sns.heatmap(pivot, ax=ax, cmap="Blues", vmin=0, vmax=max(1.0, float(np.nanmax(pivot.to_numpy()) if
                 pivot.size else 1)), annot=annot, fmt="", linewidths=0.5, linecolor="white",
                 cbar_kws={"label": f"Part des {unit} (%)"})
-    ax.set_xlabel(by)
+    ax.set_xlabel(_group_name(by).capitalize())
     ax.set_ylabel("Thème")
-    ax.set_title(title or f"Part des {unit} évoquant chaque thème (%), par {by}")
+    ax.set_title(title or f"Part des {unit} évoquant chaque thème (%), par {_group_name(by)}")
     ax.tick_params(axis="x", labelrotation=0, labelsize=8)
     fig.tight_layout()
     return fig

@@ -40,6 +40,7 @@ def theme_prevalence(
     *,
     unit_col: str = "id",
     theme_col: str = "theme_id",
+    coding_id_col: str = "id",
     count_col: str | None = None,
     themes: Sequence[str] | None = None,
     confidence: float = 0.95,
@@ -65,8 +66,10 @@ def theme_prevalence(
             theme (coded with no theme) only count in denominators.
         units: One row per coded unit, with ``unit_col`` and the ``by`` columns.
         by: Grouping column(s); ``None`` for the whole sample.
-        unit_col: Id column shared by ``codings`` and ``units`` (matched as text).
+        unit_col: Id column of ``units`` (``"segment_id"``, ``"respondent_id"``...).
         theme_col: Theme column of ``codings``.
+        coding_id_col: Id column of ``codings`` (``"id"`` in ``docs/formats.md``),
+            matched to ``unit_col`` as text.
         count_col: Column of ``units`` whose distinct values are counted
             (default: ``unit_col``).
         themes: Themes to report (e.g. the whole codebook, so that themes nobody
@@ -91,7 +94,7 @@ def theme_prevalence(
     check_confidence(confidence)
     by_cols = as_list(by)
     count_key = count_col or unit_col
-    require_columns(codings, [unit_col, theme_col], "table des codages")
+    require_columns(codings, [coding_id_col, theme_col], "table des codages")
     require_columns(units, list(dict.fromkeys([unit_col, count_key, *by_cols])), "table des unités")
 
     u = fill_group_na(units[list(dict.fromkeys([unit_col, count_key, *by_cols]))], by_cols)
@@ -105,7 +108,7 @@ def theme_prevalence(
                                   column=unit_col)])
     u = u.drop_duplicates(["_uid"])
 
-    c = codings[[unit_col, theme_col]].assign(_uid=normalise_ids(codings[unit_col]),
+    c = codings[[coding_id_col, theme_col]].assign(_uid=normalise_ids(codings[coding_id_col]),
                                              _theme=codings[theme_col].astype("string").str.strip())
     c = c[c["_uid"].notna()]
     unknown = ~c["_uid"].isin(set(u["_uid"]))
@@ -113,7 +116,7 @@ def theme_prevalence(
         ids = c.loc[unknown, "_uid"].drop_duplicates().tolist()
         raise InputError([Problem("table des codages", f"{len(ids)} identifiant(s) absent(s) de la table des "
                                   f"unités, par ex. {ids[:5]} (unknown_ids='ignore' pour les écarter)",
-                                  column=unit_col)])
+                                  column=coding_id_col)])
     c = c[~unknown & c["_theme"].notna() & c["_theme"].ne("")]
 
     theme_list = list(dict.fromkeys([*(themes or []), *sorted(c["_theme"].unique().tolist())]))
