@@ -1,0 +1,335 @@
+"""Before/after comparison per Likert item: Wilcoxon signed-rank, rank-biserial r, paired t and dz.
+
+Input is the long table of :func:`~areas_analysis.evaluate.pairing.pair_before_after`
+(or any table with an item column, a before and an after score, and optionally
+a status column); output is one French row per item with the number of pairs
+used and excluded, the medians, the tests, the effect sizes with their CIs, the
+primary test, the p-value adjusted for multiplicity and a ``methode`` sentence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from ..config import DEFAULT_SEED
+from ..errors import AreasError
+from ._bootstrap import bootstrap_paired, rb_paired_rows
+from ._common import (
+    CORRECTION_LABELS,
+    STATUS_AFTER_ONLY,
+    STATUS_BEFORE_ONLY,
+    STATUS_DONT_KNOW,
+    STATUS_MISSING,
+    STATUS_USED,
+    Correction,
+    adjust_pvalues,
+    as_list,
+    check_choice,
+    check_confidence,
+    fr_num,
+    plural,
+    require_columns,
+    set_note,
+)
+
+__all__ = ["cohen_dz", "paired_tests", "rank_biserial_paired", "wilcoxon_test"]
+
+ZeroMethod = Literal["wilcox", "pratt"]
+Primary = Literal["auto", "wilcoxon", "t"]
+
+#: Default rule for the paired t-test to be primary: at least this many pairs...
+T_MIN_PAIRS = 30
+#: ...and differences not strongly skewed (|adjusted Fisher-Pearson skewness| at most this).
+T_MAX_ABS_SKEW = 1.0
+
+
+def rank_biserial_paired(diff: Sequence[float] | np.ndarray, zero_method: ZeroMethod = "wilcox") -> float:
+    """Matched-pairs rank-biserial correlation (Kerby 2014, simple difference formula).
+
+    ``r = (R+ - R-) / (R+ + R-)`` where ``R+`` (``R-``) is the sum of the ranks
+    of ``|d|`` over the positive (negative) differences: the share of the rank
+    mass favouring an increase minus the share favouring a decrease, from −1
+    (all decreased) to +1 (all increased). Kerby, D. S. (2014), "The simple
+    difference formula: an approach to teaching nonparametric correlation",
+    *Comprehensive Psychology* 3:11.IT.3.1.
+
+    Args:
+        diff: Paired differences ``after - before`` (NaN removed beforehand).
+        zero_method: ``"wilcox"`` ranks the non-zero differences only (as the
+            test does); ``"pratt"`` ranks the zeros too but counts them in
+            neither sum.
+
+    Returns:
+        r in [−1, 1]; 0 when no difference is non-zero; NaN for an empty input.
+    """
+    d = np.asarray(diff, dtype=float)
+    if d.size == 0:
+        return float("nan")
+    return float(rb_paired_rows(d, zero_method)[0])
+
+
+def cohen_dz(diff: Sequence[float] | np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Cohen's dz for paired data with its exact confidence interval.
+
+    ``dz = mean(d) / sd(d)`` (sd with ``n - 1``), the standardised mean change
+    (Cohen 1988, eq. 2.3.5; Lakens 2013, *Front. Psychol.* 4:863). Its CI
+    inverts the noncentral t distribution of ``t = dz √n`` with ``n - 1``
+    degrees of freedom (Cumming & Finch 2001, *Educ. Psychol. Meas.*
+    61:532-574): the bounds are the noncentrality parameters ``δ`` for which
+    the observed t is the upper / lower ``α/2`` quantile, divided by ``√n``.
+
+    Args:
+        diff: Paired differences.
+        confidence: Two-sided confidence level.
+
+    Returns:
+        ``(dz, low, high)``; NaN when fewer than 2 pairs or all differences are equal.
+    """
+    check_confidence(confidence)
+    d = np.asarray(diff, dtype=float)
+    n = d.size
+    nan = float("nan")
+    if n < 2:
+        return (nan, nan, nan)
+    sd = float(np.std(d, ddof=1))
+    if sd == 0 or not math.isfinite(sd):
+        return (nan, nan, nan)
+    dz = float(np.mean(d)) / sd
+    t = dz * math.sqrt(n)
+    df = n - 1
+    alpha = 1 - confidence
+    span = 10 + 2 * abs(t)
+
+    def bound(target: float) -> float:
+        # nct.cdf(t; df, δ) decreases with δ: find δ with cdf = target
+        f = lambda delta: stats.nct.cdf(t, df, delta) - target  # noqa: E731
+        return optimize.brentq(f, t - span, t + span, xtol=1e-10)
+
+    low = bound(1 - alpha / 2) / math.sqrt(n)
+    high = bound(alpha / 2) / math.sqrt(n)
+    return (dz, float(low), float(high))
+
+
+def wilcoxon_test(diff: Sequence[float] | np.ndarray, zero_method: ZeroMethod = "wilcox",
+                  seed: int = DEFAULT_SEED) -> tuple[float, float, str]:
+    """Two-sided Wilcoxon signed-rank test with an explicitly chosen p-value method.
+
+    The choice is scipy's ``method="auto"`` rule made explicit so the report
+    can say it: exact null distribution when there are no zeros, no ties and
+    at most 50 pairs; exact permutation of the signs (all ``2^n`` sign
+    patterns, hence deterministic) when there are ties or zeros and at most
+    13 pairs; otherwise the normal approximation with tie correction (and
+    Cureton's correction of the zeros under Pratt), without continuity
+    correction. Wilcoxon (1945), *Biometrics Bulletin* 1:80-83; Pratt (1959),
+    *JASA* 54:655-667.
+
+    Returns:
+        ``(W, p, French description of the p-value method)``; W is
+        ``min(R+, R-)``. NaN and ``"non testable"`` without non-zero difference.
+    """
+    d = np.asarray(diff, dtype=float)
+    nonzero = d[d != 0]
+    if nonzero.size == 0:
+        return (float("nan"), float("nan"), "non testable (aucune différence non nulle)")
+    has_zeros = nonzero.size < d.size
+    has_ties = np.unique(np.abs(nonzero)).size < nonzero.size
+    if not has_zeros and not has_ties and d.size <= 50:
+        method: object = "exact"
+        how = "loi exacte"
+    elif d.size <= 13:
+        method = stats.PermutationMethod(n_resamples=9999, rng=seed)
+        how = "permutation exacte des signes"
+    else:
+        method = "asymptotic"
+        how = "approximation normale corrigée des ex aequo"
+    res = stats.wilcoxon(d, zero_method=zero_method, method=method, correction=False)
+    return (float(res.statistic), float(res.pvalue), how)
+
+
+def paired_tests(
+    pairs: pd.DataFrame,
+    *,
+    item_col: str = "item",
+    before_col: str = "avant",
+    after_col: str = "apres",
+    status_col: str | None = "statut",
+    label_col: str | None = "libelle",
+    by: str | Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    zero_method: ZeroMethod = "wilcox",
+    primary: Primary = "auto",
+    t_min_pairs: int = T_MIN_PAIRS,
+    t_max_abs_skew: float = T_MAX_ABS_SKEW,
+    correction: Correction = "holm",
+    confidence: float = 0.95,
+    n_boot: int = 2000,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """Compare after with before for each item: Wilcoxon + rank-biserial r, paired t + dz.
+
+    For each item (and each group of ``by``, e.g. the arm), the usable pairs
+    are the rows with both scores (and status ``utilisée`` when a status
+    column is given). Reported:
+
+    - counts: ``n_paires`` used; ``n_non_apparies``, ``n_manquants``,
+      ``n_ne_sait_pas`` excluded; ``n_ameliores`` / ``n_inchanges`` /
+      ``n_degrades`` and ``part_ameliores`` (share of pairs with after > before);
+    - medians before/after;
+    - Wilcoxon signed-rank (zeros: ``zero_method``, default ``"wilcox"`` —
+      unchanged students are dropped from the ranks, as in Wilcoxon's
+      original test, so the test and r answer "among students whose answer
+      changed, did it go up more than down?"; their number is shown in
+      ``n_inchanges``), W and p, with the matched-pairs rank-biserial r
+      (Kerby 2014) and its seeded percentile bootstrap CI (pairs resampled);
+    - paired t-test with Cohen's dz and its noncentral-t CI.
+
+    Primary test (``test_principal``): with ``primary="auto"``, the paired t
+    when there are at least ``t_min_pairs`` pairs (the mean change is then
+    close to normal by the central limit theorem) *and* the differences are
+    not strongly skewed (``|skewness| <= t_max_abs_skew``); the Wilcoxon test
+    otherwise — the usual case for short Likert scales and small sessions. The
+    rule is fixed before looking at p-values and stated in ``methode``.
+    ``p`` is the primary test's p-value, ``p_ajuste`` the same adjusted across
+    all rows of the table (``correction``: Holm by default; BH or none).
+
+    Args:
+        pairs: Long table, one row per (student, item).
+        item_col: Item column.
+        before_col: Score before.
+        after_col: Score after.
+        status_col: Status column from the pairing (``None`` if absent).
+        label_col: Item label column (``None`` if absent; ``labels`` overrides).
+        by: Optional grouping columns (e.g. ``"patient_partenaire"``).
+        labels: Optional item → French label mapping.
+        zero_method: Handling of zero differences (``"wilcox"`` or ``"pratt"``).
+        primary: ``"auto"`` (rule above), ``"wilcoxon"`` or ``"t"``.
+        t_min_pairs: Minimum number of pairs for the t-test to be primary.
+        t_max_abs_skew: Maximum absolute skewness of differences for the t-test to be primary.
+        correction: ``"holm"``, ``"fdr_bh"`` or ``"none"``.
+        confidence: Confidence level of the intervals.
+        n_boot: Bootstrap resamples for the CI of r.
+        seed: Seed of the bootstrap (and of the exact permutation, deterministic anyway).
+
+    Returns:
+        One row per item (× group) in French columns; ``attrs["note"]`` says
+        what it shows. The input is not modified.
+    """
+    check_choice(zero_method, ["wilcox", "pratt"], "zero_method")
+    check_choice(primary, ["auto", "wilcoxon", "t"], "primary")
+    check_choice(correction, list(CORRECTION_LABELS), "correction")
+    check_confidence(confidence)
+    if n_boot < 100:
+        raise AreasError(f"n_boot = {n_boot} est trop petit pour un intervalle bootstrap (au moins 100).")
+    by = as_list(by)
+    needed = [item_col, before_col, after_col, *by]
+    if status_col:
+        needed.append(status_col)
+    require_columns(pairs, needed, "table appariée")
+    df = pairs.copy()
+    order = list(dict.fromkeys(df[item_col]))
+    keys = [item_col, *by]
+    rows = []
+    for key, grp in df.groupby(keys, sort=False, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        item = key[0]
+        st = grp[status_col].astype("string") if status_col else None
+        both = grp[before_col].notna() & grp[after_col].notna()
+        used = both & (st.eq(STATUS_USED).fillna(False) if st is not None else True)
+        d = (grp.loc[used, after_col] - grp.loc[used, before_col]).to_numpy(dtype=float)
+        n = int(d.size)
+        if st is not None:
+            n_unmatched = int(st.isin([STATUS_BEFORE_ONLY, STATUS_AFTER_ONLY]).sum())
+            n_missing = int(st.eq(STATUS_MISSING).sum())
+            n_dk = int(st.eq(STATUS_DONT_KNOW).sum())
+        else:
+            n_unmatched, n_missing, n_dk = 0, int((~both).sum()), 0
+        label = (labels or {}).get(item) if labels else None
+        if label is None and label_col and label_col in grp:
+            label = str(grp[label_col].iloc[0])
+        row: dict[str, object] = {"item": item, "libelle": label or str(item)}
+        for col, val in zip(by, key[1:], strict=True):
+            row[col] = val
+        w, p_w, how_w = (wilcoxon_test(d, zero_method, seed) if n >= 1
+                         else (np.nan, np.nan, "non testable (aucune paire)"))
+        r = rank_biserial_paired(d, zero_method) if n else np.nan
+        r_lo, r_hi = bootstrap_paired(d, lambda m: rb_paired_rows(m, zero_method), n_boot=n_boot,
+                                      seed=seed, confidence=confidence)
+        dz, dz_lo, dz_hi = cohen_dz(d, confidence)
+        if n >= 2 and np.std(d) > 0:
+            p_t = float(stats.ttest_rel(grp.loc[used, after_col].to_numpy(float),
+                                        grp.loc[used, before_col].to_numpy(float)).pvalue)
+            skew = float(stats.skew(d, bias=False)) if n >= 3 else np.nan
+        else:
+            p_t, skew = np.nan, np.nan
+        if primary == "auto":
+            use_t = n >= t_min_pairs and not np.isnan(skew) and abs(skew) <= t_max_abs_skew
+        else:
+            use_t = primary == "t"
+        row.update({
+            "n_paires": n,
+            "n_non_apparies": n_unmatched,
+            "n_manquants": n_missing,
+            "n_ne_sait_pas": n_dk,
+            "n_exclus": n_unmatched + n_missing + n_dk,
+            "mediane_avant": float(np.median(grp.loc[used, before_col])) if n else np.nan,
+            "mediane_apres": float(np.median(grp.loc[used, after_col])) if n else np.nan,
+            "n_ameliores": int((d > 0).sum()),
+            "n_inchanges": int((d == 0).sum()),
+            "n_degrades": int((d < 0).sum()),
+            "part_ameliores": float((d > 0).mean()) if n else np.nan,
+            "W": w,
+            "p_wilcoxon": p_w,
+            "r_rang_biserial": r,
+            "r_ic_bas": r_lo,
+            "r_ic_haut": r_hi,
+            "diff_moyenne": float(d.mean()) if n else np.nan,
+            "asymetrie_diff": skew,
+            "p_t_apparie": p_t,
+            "dz": dz,
+            "dz_ic_bas": dz_lo,
+            "dz_ic_haut": dz_hi,
+            "test_principal": "t de Student apparié" if use_t else "Wilcoxon signé des rangs",
+            "p": p_t if use_t else p_w,
+            "_how_w": how_w,
+            "_use_t": use_t,
+        })
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        raise AreasError("Aucun item à comparer : la table appariée est vide.")
+    out["_order"] = out["item"].map({v: i for i, v in enumerate(order)})
+    out = out.sort_values(["_order", *by], kind="mergesort").drop(columns="_order").reset_index(drop=True)
+    out["p_ajuste"] = adjust_pvalues(out["p"].to_numpy(float), correction)
+    m = int(out["p"].notna().sum())
+    corr = CORRECTION_LABELS[correction]
+    out["correction"] = f"{corr} sur {plural(m, 'test')}" if correction != "none" else "aucune"
+    pct = fr_num(100 * confidence, 0)
+    zero_txt = ("différences nulles écartées des rangs (méthode de Wilcoxon)" if zero_method == "wilcox"
+                else "différences nulles classées puis écartées des sommes (méthode de Pratt)")
+    rule = (f"règle : t apparié principal si n ≥ {t_min_pairs} paires et |asymétrie| ≤ "
+            f"{fr_num(t_max_abs_skew, 1)}, sinon Wilcoxon" if primary == "auto"
+            else f"test principal imposé ({'t apparié' if primary == 't' else 'Wilcoxon'})")
+    out["methode"] = [
+        ("t de Student apparié (principal) ; Wilcoxon en complément" if u
+         else f"Wilcoxon signé des rangs (principal), {h}")
+        + (f" ; {zero_txt} ; r rang-bisérial apparié (Kerby 2014), IC {pct} % bootstrap percentile "
+         f"({n_boot} rééchantillonnages des paires, graine {seed}) ; dz de Cohen, IC {pct} % t non central ; "
+         f"{rule} ; p ajusté : {c}")
+        for u, h, c in zip(out["_use_t"], out["_how_w"], out["correction"], strict=True)
+    ]
+    out = out.drop(columns=["_how_w", "_use_t"])
+    n_sig = int((out["p_ajuste"] < 0.05).sum())
+    text = (f"Comparaison avant/après pour {len(out)} ligne(s) : n_paires = étudiants appariés ayant répondu "
+            "aux deux questionnaires sur l'échelle ; les exclus (non appariés, réponse manquante, « Je ne sais "
+            f"pas ») sont comptés à part. {n_sig} résultat(s) significatif(s) au seuil de 5 % après correction "
+            f"{'de ' + corr if correction != 'none' else '(aucune)'}. Un r positif indique une hausse après "
+            "l'action ; les effets des petits effectifs restent très imprécis (voir les IC).")
+    return set_note(out, text, correction=correction, confidence=confidence, seed=seed, n_boot=n_boot,
+                    zero_method=zero_method, primary=primary, t_min_pairs=t_min_pairs,
+                    t_max_abs_skew=t_max_abs_skew)

@@ -1,0 +1,332 @@
+"""Statistics of the evaluate stage checked against independent computations.
+
+References: scipy.stats / statsmodels called directly here, hand computations
+from ranks (numpy), full enumeration of permutation distributions, and the
+textbook Wilcoxon example of Darwin's Zea mays data (Fisher 1935).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from areas_analysis.errors import AreasError
+from areas_analysis.evaluate import (
+    AGREEMENT_SCALE,
+    adjust_pvalues,
+    cohen_dz,
+    compare_arms,
+    mann_whitney_test,
+    pair_before_after,
+    paired_tests,
+    rank_biserial_independent,
+    rank_biserial_paired,
+    wilcoxon_test,
+)
+
+# Darwin's Zea mays: cross- minus self-fertilised heights (eighths of an inch), Fisher (1935).
+DARWIN = np.array([6, 8, 14, 16, 23, 24, 28, 29, 41, -48, 49, 56, 60, -67, 75], dtype=float)
+
+
+def kerby_paired_by_hand(d: np.ndarray) -> float:
+    """(R+ - R-) / (R+ + R-) with average ranks of |d| over the non-zero differences."""
+    nz = d[d != 0]
+    ranks = stats.rankdata(np.abs(nz))
+    r_plus = ranks[nz > 0].sum()
+    r_minus = ranks[nz < 0].sum()
+    return (r_plus - r_minus) / (r_plus + r_minus)
+
+
+def kerby_independent_by_hand(x: np.ndarray, y: np.ndarray) -> float:
+    """Kerby (2014): r = 2 (mean rank of x - mean rank of y) / (n_x + n_y), pooled average ranks."""
+    ranks = stats.rankdata(np.concatenate([x, y]))
+    return 2 * (ranks[: len(x)].mean() - ranks[len(x):].mean()) / (len(x) + len(y))
+
+
+# --------------------------------------------------------------------------- textbook
+
+
+def test_wilcoxon_textbook_darwin_example():
+    w, p, how = wilcoxon_test(DARWIN)
+    # Textbook values: T- = 10 + 14 = 24 (ranks of |-48| and |-67|), exact two-sided p = 0.04126
+    assert w == 24.0
+    assert p == pytest.approx(0.041259765625, abs=1e-12)
+    assert how == "loi exacte"
+    # R+ = 120 - 24 = 96, r = (96 - 24) / 120 = 0.6
+    assert rank_biserial_paired(DARWIN) == pytest.approx(0.6)
+
+
+# --------------------------------------------------------------------------- paired effect sizes
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rank_biserial_paired_matches_hand_computation(seed):
+    rng = np.random.default_rng(seed)
+    d = rng.integers(-3, 4, size=25).astype(float)  # Likert-like: many zeros and ties
+    assert rank_biserial_paired(d) == pytest.approx(kerby_paired_by_hand(d))
+    # equivalent form through the Wilcoxon statistic of the non-zero differences
+    nz = d[d != 0]
+    r_plus = stats.rankdata(np.abs(nz))[nz > 0].sum()
+    total = len(nz) * (len(nz) + 1) / 2
+    assert rank_biserial_paired(d) == pytest.approx(2 * r_plus / total - 1)
+
+
+def test_rank_biserial_paired_pratt_keeps_zero_ranks():
+    d = np.array([0, 0, 0, 1, -1, 2, 2], dtype=float)
+    ranks = stats.rankdata(np.abs(d))  # zeros take rank 2 each
+    expected = (ranks[d > 0].sum() - ranks[d < 0].sum()) / (ranks[d > 0].sum() + ranks[d < 0].sum())
+    assert rank_biserial_paired(d, "pratt") == pytest.approx(expected)
+    assert rank_biserial_paired(d, "pratt") != pytest.approx(rank_biserial_paired(d, "wilcox"))
+
+
+def test_cohen_dz_and_its_noncentral_t_interval():
+    rng = np.random.default_rng(5)
+    d = rng.normal(0.4, 1.0, size=18)
+    dz, lo, hi = cohen_dz(d, 0.95)
+    assert dz == pytest.approx(d.mean() / d.std(ddof=1))
+    n = d.size
+    t_obs = dz * math.sqrt(n)
+    # the bounds are the noncentralities for which t_obs is the 97.5 % / 2.5 % quantile
+    assert stats.nct.cdf(t_obs, n - 1, lo * math.sqrt(n)) == pytest.approx(0.975, abs=1e-6)
+    assert stats.nct.cdf(t_obs, n - 1, hi * math.sqrt(n)) == pytest.approx(0.025, abs=1e-6)
+    # and agree with the usual large-sample approximation to within a few hundredths
+    se = math.sqrt(1 / n + dz**2 / (2 * n))
+    assert lo == pytest.approx(dz - 1.96 * se, abs=0.06)
+    assert hi == pytest.approx(dz + 1.96 * se, abs=0.06)
+    assert all(math.isnan(v) for v in cohen_dz(np.array([1.0, 1.0, 1.0])))
+
+
+def test_wilcoxon_small_tied_sample_is_exact_sign_permutation():
+    d = np.array([1, 1, 2, -1, 2, 0, 1, 3], dtype=float)
+    w, p, how = wilcoxon_test(d)
+    assert how == "permutation exacte des signes"
+    # enumerate the 2^n sign patterns of the non-zero differences by hand
+    nz = d[d != 0]
+    ranks = stats.rankdata(np.abs(nz))
+    obs = ranks[nz > 0].sum()
+    dist = np.array([sum(r for r, s in zip(ranks, signs, strict=True) if s)
+                     for signs in itertools.product([0, 1], repeat=len(nz))])
+    p_hand = min(1.0, 2 * min(np.mean(dist <= obs + 1e-9), np.mean(dist >= obs - 1e-9)))
+    assert p == pytest.approx(p_hand)
+    assert w == min(obs, ranks.sum() - obs)
+
+
+# --------------------------------------------------------------------------- independent groups
+
+
+def test_rank_biserial_independent_matches_kerby_and_mann_whitney():
+    rng = np.random.default_rng(3)
+    x = rng.integers(-2, 4, size=14).astype(float)
+    y = rng.integers(-3, 3, size=11).astype(float)
+    r = rank_biserial_independent(x, y)
+    assert r == pytest.approx(kerby_independent_by_hand(x, y))
+    u = stats.mannwhitneyu(x, y).statistic
+    assert r == pytest.approx(2 * u / (len(x) * len(y)) - 1)
+
+
+def test_mann_whitney_matches_scipy_and_small_tied_groups_use_exact_permutation():
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 5, size=12).astype(float)
+    y = rng.integers(0, 5, size=10).astype(float)
+    u, p, how = mann_whitney_test(x, y)
+    ref = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic", use_continuity=True)
+    assert (u, p) == pytest.approx((ref.statistic, ref.pvalue))
+    assert "approximation normale" in how
+
+    x = np.array([2, 3, 3, 4, 1], dtype=float)
+    y = np.array([1, 1, 2, 2, 3, 0], dtype=float)
+    u, p, how = mann_whitney_test(x, y)
+    assert how == "test de permutation exact"
+    pooled = np.concatenate([x, y])
+    u_obs = stats.mannwhitneyu(x, y).statistic
+    dist = []
+    for idx in itertools.combinations(range(len(pooled)), len(x)):
+        mask = np.zeros(len(pooled), bool)
+        mask[list(idx)] = True
+        dist.append(stats.mannwhitneyu(pooled[mask], pooled[~mask]).statistic)
+    dist = np.array(dist)
+    p_hand = min(1.0, 2 * min(np.mean(dist <= u_obs + 1e-9), np.mean(dist >= u_obs - 1e-9)))
+    assert u == u_obs
+    assert p == pytest.approx(p_hand)
+
+
+# --------------------------------------------------------------------------- multiplicity
+
+
+@pytest.mark.parametrize("method", ["holm", "fdr_bh"])
+def test_adjust_pvalues_matches_statsmodels(method):
+    p = np.array([0.01, 0.04, 0.03, 0.2, 0.0004, 0.04, 0.9])
+    assert adjust_pvalues(p, method) == pytest.approx(multipletests(p, method=method)[1])
+    with_nan = np.array([0.01, np.nan, 0.03, 0.5])
+    out = adjust_pvalues(with_nan, method)
+    assert math.isnan(out[1])
+    ok = ~np.isnan(with_nan)
+    assert out[ok] == pytest.approx(multipletests(with_nan[ok], method=method)[1])
+
+
+def test_adjust_pvalues_refuses_unknown_method():
+    with pytest.raises(AreasError, match="correction"):
+        adjust_pvalues([0.1], "bonferroni")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- item tables
+
+
+def _messy_questionnaires(seed: int = 11, n: int = 36) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Likert labels, an unmatched student each side, "Je ne sais pas", an empty answer, typing variants."""
+    rng = np.random.default_rng(seed)
+    scale = list(AGREEMENT_SCALE)
+    codes = [f"Ré{i:02d}" for i in range(n)]
+    base = {
+        "code_etudiant": codes,
+        "session_id": [f"S{i % 6 + 1}" for i in range(n)],
+        "patient_partenaire": ["Oui" if i % 6 < 3 else "non" for i in range(n)],
+    }
+    before = pd.DataFrame(base)
+    after = pd.DataFrame(base)
+    after["code_etudiant"] = [f" re-{i:02d} " for i in range(n)]  # case, accent, separator, spaces
+    for item, shift in [("aise", 1), ("ecoute", 0), ("utile", 2)]:
+        b = rng.integers(0, 4, n)
+        a = np.clip(b + rng.integers(-1, 2, n) + (rng.random(n) < 0.4) * shift, 0, 4)
+        before[item] = [scale[k] for k in b]
+        after[item] = [scale[k] for k in a]
+    after.loc[2, "ecoute"] = "Je ne sais pas"
+    before.loc[3, "ecoute"] = "je ne sais pas "
+    after.loc[4, "utile"] = None
+    before = before.drop(index=[5]).reset_index(drop=True)
+    after = pd.concat([after.drop(index=[6]), pd.DataFrame({
+        "code_etudiant": ["ZZ99"], "session_id": ["S1"], "patient_partenaire": ["Oui"],
+        "aise": [scale[4]], "ecoute": [scale[4]], "utile": [scale[4]]})], ignore_index=True)
+    return before, after
+
+
+@pytest.fixture(scope="module")
+def pairs() -> pd.DataFrame:
+    before, after = _messy_questionnaires()
+    return pair_before_after(before, after, ["aise", "ecoute", "utile"])
+
+
+@pytest.fixture(scope="module")
+def table(pairs) -> pd.DataFrame:
+    return paired_tests(pairs, n_boot=1000, seed=7)
+
+
+def test_paired_tests_against_scipy_on_the_usable_pairs(pairs, table):
+    scale = {lab: i + 1 for i, lab in enumerate(AGREEMENT_SCALE)}
+    before, after = _messy_questionnaires()
+    before["_c"] = before["code_etudiant"].str.lower().str.replace("é", "e")
+    after["_c"] = after["code_etudiant"].str.strip().str.replace("-", "")
+    merged = before.merge(after, on="_c", suffixes=("_b", "_a"))
+    for _, row in table.iterrows():
+        item = row["item"]
+        b = merged[f"{item}_b"].map(scale)
+        a = merged[f"{item}_a"].map(scale)
+        ok = b.notna() & a.notna()
+        b, a = b[ok].to_numpy(float), a[ok].to_numpy(float)
+        assert row["n_paires"] == len(a)
+        ref_w = stats.wilcoxon(a, b, zero_method="wilcox")
+        assert row["p_wilcoxon"] == pytest.approx(ref_w.pvalue)
+        assert row["W"] == pytest.approx(ref_w.statistic)
+        assert row["p_t_apparie"] == pytest.approx(stats.ttest_rel(a, b).pvalue)
+        d = a - b
+        assert row["dz"] == pytest.approx(d.mean() / d.std(ddof=1))
+        assert row["r_rang_biserial"] == pytest.approx(kerby_paired_by_hand(d))
+        assert row["mediane_avant"] == np.median(b) and row["mediane_apres"] == np.median(a)
+        assert row["n_ameliores"] + row["n_inchanges"] + row["n_degrades"] == len(d)
+        assert row["r_ic_bas"] <= row["r_rang_biserial"] <= row["r_ic_haut"]
+        assert row["test_principal"] in ("Wilcoxon signé des rangs", "t de Student apparié")
+    assert table["p_ajuste"].to_numpy() == pytest.approx(multipletests(table["p"], method="holm")[1])
+    assert set(table["correction"]) == {"Holm sur 3 tests"}
+    assert table["methode"].str.contains("Kerby 2014").all()
+
+
+def test_paired_tests_counts_exclusions(table):
+    by_item = table.set_index("item")
+    # one student answered only before, one only after, one after-only outsider (ZZ99)
+    assert (by_item["n_non_apparies"] == 3).all()
+    assert by_item.loc["ecoute", "n_ne_sait_pas"] == 2
+    assert by_item.loc["utile", "n_manquants"] == 1
+    assert by_item.loc["aise", "n_exclus"] == 3
+    assert by_item.loc["ecoute", "n_paires"] == 34 - 2
+
+
+def test_primary_test_rule():
+    rng = np.random.default_rng(0)
+    n = 40
+    df = pd.DataFrame({"item": "x", "avant": rng.integers(1, 4, n).astype(float)})
+    df["apres"] = np.clip(df["avant"] + rng.integers(0, 2, n), 1, 5)
+    auto = paired_tests(df, status_col=None, label_col=None, n_boot=200)
+    skew = stats.skew(df["apres"] - df["avant"], bias=False)
+    expected = "t de Student apparié" if abs(skew) <= 1 else "Wilcoxon signé des rangs"
+    assert auto["test_principal"].iloc[0] == expected
+    small = paired_tests(df.head(12), status_col=None, label_col=None, n_boot=200)
+    assert small["test_principal"].iloc[0] == "Wilcoxon signé des rangs"
+    assert small["p"].iloc[0] == small["p_wilcoxon"].iloc[0]
+    forced = paired_tests(df.head(12), status_col=None, label_col=None, n_boot=200, primary="t")
+    assert forced["p"].iloc[0] == forced["p_t_apparie"].iloc[0]
+
+
+def test_bootstrap_intervals_are_deterministic_given_the_seed(pairs):
+    a = paired_tests(pairs, n_boot=500, seed=3)
+    b = paired_tests(pairs, n_boot=500, seed=3)
+    c = paired_tests(pairs, n_boot=500, seed=4)
+    cols = ["r_ic_bas", "r_ic_haut"]
+    pd.testing.assert_frame_equal(a[cols], b[cols])
+    assert not a[cols].equals(c[cols])
+    arms_a = compare_arms(pairs, value_col="difference", n_boot=500, seed=3)
+    arms_b = compare_arms(pairs, value_col="difference", n_boot=500, seed=3)
+    pd.testing.assert_frame_equal(arms_a[cols], arms_b[cols])
+
+
+def test_compare_arms_against_scipy(pairs):
+    out = compare_arms(pairs, value_col="difference", n_boot=500)
+    used = pairs[pairs["statut"] == "utilisée"]
+    for _, row in out.iterrows():
+        g = used[used["item"] == row["item"]]
+        x = g.loc[g["patient_partenaire"] == "avec patient partenaire", "difference"].to_numpy(float)
+        y = g.loc[g["patient_partenaire"] == "sans patient partenaire", "difference"].to_numpy(float)
+        ref = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")
+        assert (row["n_avec"], row["n_sans"]) == (len(x), len(y))
+        assert row["U"] == pytest.approx(ref.statistic)
+        assert row["p_mann_whitney"] == pytest.approx(ref.pvalue)
+        assert row["r_rang_biserial"] == pytest.approx(kerby_independent_by_hand(x, y))
+        assert row["n_seances_avec"] == 3 and row["n_seances_sans"] == 3
+    assert out["p_ajuste"].to_numpy() == pytest.approx(multipletests(out["p_mann_whitney"], method="holm")[1])
+    clustered = compare_arms(pairs, value_col="difference", n_boot=300, bootstrap="seances")
+    assert clustered["methode"].str.contains("séances rééchantillonnées").all()
+    assert (clustered["r_rang_biserial"] == out["r_rang_biserial"]).all()
+
+
+def test_compare_arms_on_post_scores_uses_after_only_students(pairs):
+    post = compare_arms(pairs, value_col="apres", n_boot=200)
+    diff = compare_arms(pairs, value_col="difference", n_boot=200)
+    aise_post = post.set_index("item").loc["aise"]
+    aise_diff = diff.set_index("item").loc["aise"]
+    assert aise_post["n_avec"] + aise_post["n_sans"] == aise_diff["n_avec"] + aise_diff["n_sans"] + 2
+    assert aise_post["critere"] == "score après"
+
+
+def test_functions_do_not_mutate_inputs(pairs):
+    before, after = _messy_questionnaires()
+    b0, a0, p0 = before.copy(deep=True), after.copy(deep=True), pairs.copy(deep=True)
+    pair_before_after(before, after, ["aise", "ecoute", "utile"])
+    paired_tests(pairs, n_boot=200)
+    compare_arms(pairs, value_col="difference", n_boot=200)
+    pd.testing.assert_frame_equal(before, b0)
+    pd.testing.assert_frame_equal(after, a0)
+    pd.testing.assert_frame_equal(pairs, p0)
+
+
+def test_bad_settings_get_french_errors(pairs):
+    with pytest.raises(AreasError, match="Niveau de confiance"):
+        paired_tests(pairs, confidence=95)
+    with pytest.raises(AreasError, match="zero_method"):
+        paired_tests(pairs, zero_method="zsplit")  # type: ignore[arg-type]
+    with pytest.raises(AreasError, match="colonne absente"):
+        compare_arms(pairs, value_col="changement")
