@@ -42,7 +42,8 @@ def test_sentences_keep_abbreviations_and_initials_together() -> None:
 
 
 def test_sentences_rejoin_to_the_paragraph() -> None:
-    para = "Patient est un acteur à part entière, pas de question à se poser!!  Ensuite   on verra… « Oui » dit-elle."
+    para = ("Patient est un acteur à part entière, pas de question à se poser!!  Ensuite   on verra… "
+            "« Oui » dit-elle.")
     sents = split_sentences(para)
     assert len(sents) == 3
     assert " ".join(sents) == " ".join(para.split())

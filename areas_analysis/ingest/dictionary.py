@@ -666,7 +666,7 @@ def _flag_group(headers: Sequence[str], values: dict[str, list[str]], i: int,
 
 
 def _infer_one(header: str, vals: list[str], series: pd.Series, has_id: bool, taken: set[str]) -> ColumnSpec:
-    key = normalize_label(header)
+    key = normalize_label(header).replace("_", " ")
     n = len(vals)
     distinct = list(dict.fromkeys(vals))
 

@@ -63,6 +63,7 @@ __all__ = [
     "NOTE_SUFFIXES",
     "AtelierMeta",
     "canonical_section",
+    "commune_slug",
     "load_notes",
     "read_manifest",
     "metadata_from_filename",
@@ -168,7 +169,14 @@ COMMUNES_BROCELIANDE: tuple[str, ...] = (
     "Saint-Onen-la-Chapelle", "Saint-Pern", "Saint-Uniac", "Bréal-sous-Montfort", "Maxent", "Monterfil",
     "Paimpont", "Plélan-le-Grand", "Saint-Péran", "Saint-Thurial", "Treffendel",
 )
-_COMMUNE_BY_SLUG = {slugify(c, max_words=10, sep="-"): c for c in COMMUNES_BROCELIANDE}
+
+
+def commune_slug(name: str) -> str:
+    """File-name slug of a commune: ``"Saint-Méen-le-Grand"`` → ``"saint-meen-le-grand"``."""
+    return "-".join(w for w in re.split(r"[^a-z0-9]+", normalize_label(name)) if w)
+
+
+_COMMUNE_BY_SLUG = {commune_slug(c): c for c in COMMUNES_BROCELIANDE}
 _FILENAME_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})_(?P<commune>[a-z0-9]+(?:-[a-z0-9]+)*)_(?P<atelier>[A-Za-z0-9]+)"
     r"(?:_(?P<public>[a-z]+))?$"
