@@ -149,16 +149,30 @@ def write_docx(path: Path, lines: Sequence[str], bold: Sequence[bool], *, title:
     """Write one paragraph per line to a .docx that is byte-identical for identical input.
 
     python-docx stamps the save time into the zip entries and ``core.xml``; both are
-    fixed here (core properties set explicitly, entries repacked stored with a
-    constant timestamp) so the committed sample reproduces exactly.
+    fixed here (core properties set explicitly, entries repacked with a constant
+    timestamp) so the committed sample reproduces exactly. Entries are stored, not
+    deflated: deflate output depends on the zlib build (zlib vs zlib-ng), stored
+    bytes do not.
     """
     from docx import Document
+    from docx.oxml.ns import qn
 
     doc = Document()
     for text, is_bold in zip(lines, bold, strict=True):
         para = doc.add_paragraph()
         if text:
             para.add_run(text).bold = is_bold
+    # python-docx's template carries 800 KB of styles and a thumbnail; a note file only
+    # needs the default styles (the zip is stored uncompressed, see below)
+    styles = doc.styles.element
+    for child in list(styles):
+        name = child.tag.rsplit("}", 1)[-1]
+        if name == "latentStyles" or (name == "style" and child.get(qn("w:default")) != "1"):
+            styles.remove(child)
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/thumbnail")):
+                del rels[r_id]
     cp = doc.core_properties
     cp.author = "areas-analysis"
     cp.last_modified_by = "areas-analysis"
