@@ -46,8 +46,9 @@ __all__ = ["ANALYSIS_FALLBACK", "ANALYSIS_MIXED", "ANALYSIS_NONE", "MIN_SESSIONS
 
 #: Fewer sessions than this in an arm → no mixed model (variance between sessions not estimable).
 MIN_SESSIONS_PER_ARM = 5
-#: A random-intercept variance below this share of the total variance is treated as zero (singular fit).
-SINGULAR_SHARE = 1e-6
+#: A random-intercept variance below this share of the total variance (ICC) is treated as zero
+#: (singular fit); statsmodels' own boundary warning (variance < 0.01) counts too.
+SINGULAR_ICC = 0.01
 
 ANALYSIS_MIXED = "modèle mixte (intercept aléatoire par séance)"
 ANALYSIS_FALLBACK = "repli : comparaison des moyennes par séance"
@@ -69,9 +70,10 @@ def _fit_mixed(g: pd.DataFrame, adjust: list[str], confidence: float) -> dict[st
     boundary = any("boundary" in str(w.message).lower() for w in caught)
     if not res.converged:
         return {"ok": False, "why": "le modèle mixte n'a pas convergé", "var": var_re, "icc": icc}
-    if not math.isfinite(var_re) or icc < SINGULAR_SHARE or (boundary and icc < 1e-3):
-        return {"ok": False, "why": "la variance entre séances est estimée à zéro (modèle singulier) : le modèle "
-                                    "ne distingue pas l'effet des séances de celui des étudiants",
+    if not math.isfinite(var_re) or not icc >= SINGULAR_ICC or boundary:
+        return {"ok": False, "why": "la variance entre séances est estimée à (presque) zéro (modèle singulier, "
+                                    f"corrélation intra-séance {fr_num(100 * icc, 1)} %) : l'intervalle du modèle "
+                                    "ignorerait l'incertitude due aux séances",
                 "var": var_re, "icc": icc}
     ci = res.conf_int(alpha=1 - confidence).loc["_pp"]
     return {"ok": True, "effet": float(res.params["_pp"]), "ic_bas": float(ci.iloc[0]),
@@ -93,6 +95,9 @@ def _fit_session_means(g: pd.DataFrame, adjust: list[str], confidence: float) ->
     res = sm.OLS(agg["_y"].astype(float), X).fit()
     if not np.isfinite(res.bse["_pp"]) or res.df_resid < 1:
         return {"ok": False, "why": "pas assez de séances pour estimer la dispersion entre séances"}
+    if res.ssr <= 1e-12 * max(1.0, float(np.sum((agg["_y"] - agg["_y"].mean()) ** 2))):
+        return {"ok": False, "why": "les moyennes des séances d'un même bras sont identiques (dispersion nulle) : "
+                                    "aucun intervalle ne peut être calculé"}
     ci = res.conf_int(alpha=1 - confidence).loc["_pp"]
     return {"ok": True, "effet": float(res.params["_pp"]), "ic_bas": float(ci.iloc[0]),
             "ic_haut": float(ci.iloc[1]), "p": float(res.pvalues["_pp"]), "df": float(res.df_resid)}
@@ -126,7 +131,8 @@ def arm_effect(
 
     The model is **not** reported when an arm has fewer than
     ``min_sessions_per_arm`` sessions, when it does not converge, or when the
-    between-session variance is estimated at zero (singular fit). The table
+    between-session variance is estimated at (nearly) zero — an intra-class
+    correlation below 1 % or statsmodels' boundary warning (singular fit). The table
     then says why in ``message`` and reports instead, with ``analyse`` =
     ``"repli : comparaison des moyennes par séance"``, the OLS comparison of
     the session means (each session one observation, t-based CI with

@@ -228,10 +228,11 @@ def pair_before_after(
         "n_doublons_retires": dup_b + dup_a,
         "n_conflits": len(bad),
     }
+    nb, na = counts["n_avant_seulement"], counts["n_apres_seulement"]
     text = (f"{plural(counts['n_apparies'], 'étudiant')} apparié{'s' if counts['n_apparies'] > 1 else ''} "
             f"sur {counts['n_avant']} réponses avant et {counts['n_apres']} après ; "
-            f"{counts['n_avant_seulement']} n'ont répondu qu'avant et {counts['n_apres_seulement']} "
-            "qu'après (codes comparés sans casse, accents ni espaces).")
+            f"{nb} {'a' if nb < 2 else 'ont'} répondu seulement avant et {na} seulement après "
+            "(codes comparés sans casse, accents, espaces ni séparateurs).")
     if counts["n_doublons_retires"]:
         text += f" {counts['n_doublons_retires']} réponse(s) en double retirée(s) (option « {duplicates} »)."
     if counts["n_conflits"]:

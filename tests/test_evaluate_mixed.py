@@ -1,0 +1,163 @@
+"""Session-aware patient-partner effect: MixedLM against statsmodels, honest fallback with few sessions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from areas_analysis.errors import AreasError
+from areas_analysis.evaluate import arm_effect
+from areas_analysis.evaluate.mixed import ANALYSIS_FALLBACK, ANALYSIS_MIXED, ANALYSIS_NONE
+
+
+def clustered(n_sessions_per_arm: int, per_session: int = 8, seed: int = 0, effect: float = 1.0,
+              sd_session: float = 0.8) -> pd.DataFrame:
+    """Two items, students nested in sessions, a session random intercept, arm effect on item a."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for s in range(2 * n_sessions_per_arm):
+        pp = "Oui" if s % 2 == 0 else "Non"
+        u = rng.normal(0, sd_session)
+        size = per_session + int(rng.integers(-2, 3))
+        for k in range(size):
+            pre = rng.normal(3, 1)
+            for item, eff in (("a", effect), ("b", 0.0)):
+                post = pre + u + (eff if pp == "Oui" else 0.0) + rng.normal(0, 1)
+                rows.append({"code_etudiant": f"s{s}k{k}", "session_id": f"S{s:02d}", "patient_partenaire": pp,
+                             "item": item, "libelle": f"Item {item}", "avant": pre, "apres": post,
+                             "difference": post - pre})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def many() -> pd.DataFrame:
+    return clustered(6, seed=1)
+
+
+def test_mixed_model_coefficient_matches_statsmodels_called_directly(many):
+    out = arm_effect(many, value_col="difference")
+    assert (out["analyse"] == ANALYSIS_MIXED).all()
+    for _, row in out.iterrows():
+        g = many[many["item"] == row["item"]].copy()
+        g["pp"] = (g["patient_partenaire"] == "Oui").astype(float)
+        ref = smf.mixedlm("difference ~ pp", g, groups=g["session_id"]).fit(reml=True)
+        ci = ref.conf_int().loc["pp"]
+        assert row["effet"] == pytest.approx(ref.params["pp"], rel=1e-6)
+        assert row["ic_bas"] == pytest.approx(ci.iloc[0], rel=1e-6)
+        assert row["ic_haut"] == pytest.approx(ci.iloc[1], rel=1e-6)
+        assert row["p"] == pytest.approx(ref.pvalues["pp"], rel=1e-6)
+        var_re = float(ref.cov_re.iloc[0, 0])
+        assert row["variance_seances"] == pytest.approx(var_re, rel=1e-6)
+        assert row["icc"] == pytest.approx(var_re / (var_re + ref.scale), rel=1e-6)
+        assert row["n_etudiants"] == len(g)
+        assert (row["n_seances_avec"], row["n_seances_sans"]) == (6, 6)
+    assert out["p_ajuste"].to_numpy() == pytest.approx(multipletests(out["p"], method="holm")[1])
+    assert out["methode"].str.contains("intercept aléatoire par séance").all()
+    # the simulated effect (1 point on item a) is recovered within 3 standard errors
+    a = out.set_index("item").loc["a"]
+    se = (a["ic_haut"] - a["ic_bas"]) / (2 * 1.959964)
+    assert abs(a["effet"] - 1.0) < 3 * se
+
+
+def test_post_score_adjusted_for_pre_matches_statsmodels(many):
+    out = arm_effect(many, value_col="apres", adjust_cols="avant")
+    row = out.set_index("item").loc["a"]
+    assert row["analyse"] == ANALYSIS_MIXED
+    assert row["critere"] == "score après"
+    g = many[many["item"] == "a"].copy()
+    g["pp"] = (g["patient_partenaire"] == "Oui").astype(float)
+    ref = smf.mixedlm("apres ~ pp + avant", g, groups=g["session_id"]).fit(reml=True)
+    assert row["effet"] == pytest.approx(ref.params["pp"], rel=1e-6)
+    assert "ajusté sur avant" in row["methode"]
+
+
+def test_too_few_sessions_says_so_in_french_and_compares_session_means():
+    few = clustered(3, seed=2)
+    out = arm_effect(few, value_col="difference")
+    assert (out["analyse"] == ANALYSIS_FALLBACK).all()
+    msg = out["message"].iloc[0]
+    assert "Modèle mixte non rapporté" in msg
+    assert "trop peu de séances" in msg and "3 séances avec et 3 séances sans" in msg
+    assert out["variance_seances"].isna().all()  # no model, no variance reported
+    for _, row in out.iterrows():
+        g = few[few["item"] == row["item"]]
+        means = g.groupby("session_id").agg(y=("difference", "mean"), pp=("patient_partenaire", "first"))
+        x, y = means.loc[means["pp"] == "Oui", "y"], means.loc[means["pp"] == "Non", "y"]
+        ref = stats.ttest_ind(x, y, equal_var=True)
+        ci = ref.confidence_interval(0.95)
+        assert row["effet"] == pytest.approx(x.mean() - y.mean())
+        assert row["p"] == pytest.approx(ref.pvalue)
+        assert (row["ic_bas"], row["ic_haut"]) == pytest.approx((ci.low, ci.high))
+    assert "moyennes par séance" in out.attrs["note"]
+
+
+def test_singular_or_failed_fit_is_not_reported():
+    # no session effect at all: statsmodels puts the session variance on the boundary (≈ 0)
+    rng = np.random.default_rng(4)
+    rows = [{"session_id": f"S{s}", "patient_partenaire": "Oui" if s < 5 else "Non", "item": "x",
+             "difference": rng.normal(0, 1) + (0.5 if s < 5 else 0.0)} for s in range(10) for _ in range(8)]
+    df = pd.DataFrame(rows)
+    out = arm_effect(df, value_col="difference", label_col=None)
+    row = out.iloc[0]
+    assert row["analyse"] == ANALYSIS_FALLBACK
+    assert "modèle singulier" in row["message"] or "n'a pas convergé" in row["message"]
+    means = df.groupby("session_id").agg(y=("difference", "mean"), pp=("patient_partenaire", "first"))
+    assert row["effet"] == pytest.approx(means.loc[means["pp"] == "Oui", "y"].mean()
+                                         - means.loc[means["pp"] == "Non", "y"].mean())
+
+
+def test_identical_session_means_give_no_interval():
+    rows = []
+    for s in range(10):
+        pp = "Oui" if s < 5 else "Non"
+        for v in [0.0, 1.0, 2.0, 1.0, 3.0, -1.0]:
+            rows.append({"session_id": f"S{s}", "patient_partenaire": pp, "item": "x",
+                         "difference": v + (0.5 if pp == "Oui" else 0.0)})
+    row = arm_effect(pd.DataFrame(rows), value_col="difference", label_col=None).iloc[0]
+    assert row["analyse"] == ANALYSIS_NONE
+    assert "dispersion nulle" in row["message"]
+    assert np.isnan(row["p"])
+
+
+def test_one_arm_without_sessions_is_not_estimable():
+    df = clustered(3, seed=3)
+    df = df[df["patient_partenaire"] == "Oui"]
+    out = arm_effect(df, value_col="difference")
+    assert (out["analyse"] == ANALYSIS_NONE).all()
+    assert out["effet"].isna().all() and out["p"].isna().all()
+    assert out["message"].str.contains("non estimable").all()
+
+
+def test_ecos_station_scores_with_a_tiny_session_and_missing_scores():
+    rng = np.random.default_rng(8)
+    rows = []
+    sizes = {"E1": 9, "E2": 10, "E3": 2, "E4": 11}
+    for s, size in sizes.items():
+        pp = "Oui" if s in ("E1", "E3") else "Non"
+        for k in range(size):
+            for st in ("station_1", "station_2"):
+                score = float(np.clip(round(rng.normal(12, 2) * 2) / 2, 0, 20))
+                rows.append({"code_etudiant": f"{s}{k}", "session_id": s, "patient_partenaire": pp,
+                             "station": st, "score": np.nan if (k == 0 and st == "station_2") else score})
+    scores = pd.DataFrame(rows)
+    out = arm_effect(scores, value_col="score", item_col="station", label_col=None)
+    st2 = out.set_index("item").loc["station_2"]
+    assert st2["n_exclus"] == 4  # first student of each session has no station 2 score
+    assert st2["n_etudiants"] == sum(sizes.values()) - 4
+    assert (out["analyse"] == ANALYSIS_FALLBACK).all()
+    assert "2 séances avec et 2 séances sans" in st2["message"]
+
+
+def test_input_not_mutated_and_bad_settings(many):
+    before = many.copy(deep=True)
+    arm_effect(many, value_col="difference", min_sessions_per_arm=3)
+    pd.testing.assert_frame_equal(many, before)
+    with pytest.raises(AreasError, match="min_sessions_per_arm"):
+        arm_effect(many, value_col="difference", min_sessions_per_arm=1)
+    bad = many.assign(patient_partenaire="peut-être")
+    with pytest.raises(AreasError, match="non reconnue"):
+        arm_effect(bad, value_col="difference")
