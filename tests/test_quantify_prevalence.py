@@ -136,7 +136,7 @@ def test_priority_weighted_rule_by_hand():
     assert a01.loc["isolement", "score"] == 2 + 1 and not a01.loc["isolement", "prioritaire"]
     assert a01.loc["prevention", "score"] == 2 and not a01.loc["prevention", "prioritaire"]
     assert a01["prioritaire"].sum() == 2 and not a01["objectif_atteint"].any()
-    assert pt["regle"].str.contains("idees_phares").all() and pt["regle"].str.contains("≥ 4").all()
+    assert pt["regle"].str.contains("idees_phares").all() and pt["regle"].str.contains("50 %").all()
     summary = priority_summary(pt)
     assert summary["atelier_id"].tolist() == ["A01", "A02", "A03"]
     assert summary["n_prioritaires"].tolist() == [2, 0, 0]
@@ -144,12 +144,32 @@ def test_priority_weighted_rule_by_hand():
     assert "Sous l'objectif" in note(summary)
 
 
+def test_priority_threshold_is_relative_to_the_leading_theme():
+    seg = _seg_themes()
+    # A04: a big atelier where one theme dominates; a theme with score 4 is far below half of 21
+    big = pd.DataFrame({"segment_id": [f"A04-L{i:04d}-1" for i in range(10)], "atelier_id": "A04",
+                        "table": [1, 2, 3, 4, 1, 2, 3, 4, 1, 1], "section": ["idees_phares"] * 4 + ["idees"] * 4
+                        + ["idees_phares", "constats"], "theme_id": ["acces_medecin"] * 8 + ["transport"] * 2})
+    pt = priority_themes(pd.concat([seg, big]))
+    a04 = pt[pt["atelier_id"] == "A04"].set_index("theme_id")
+    assert a04.loc["acces_medecin", "score"] == 4 * 3 + 4 * 2 + 4 and a04.loc["transport", "score"] == 3 + 1 + 1
+    assert a04["prioritaire"].to_dict() == {"acces_medecin": True, "transport": False}
+    lax = priority_themes(pd.concat([seg, big]), min_relative=0)
+    assert lax[lax["atelier_id"] == "A04"]["prioritaire"].all()
+
+
 def test_priority_tables_rule_and_custom_target():
     pt = priority_themes(_seg_themes(), rule="tables", min_themes=1)
     a01 = pt[pt["atelier_id"] == "A01"].set_index("theme_id")
-    assert a01["prioritaire"].to_dict() == {"acces_medecin": True, "transport": True, "isolement": False,
-                                            "prevention": False, "sante_mentale": False}
-    assert a01["objectif_atteint"].all()
+    # 3 tables: at least 2 tables AND at least one « idée phare »; none qualifies in A01
+    assert not a01["prioritaire"].any()
+    a02 = pt[pt["atelier_id"] == "A02"]
+    assert not a02["prioritaire"].any()  # its only segment is a finding
+    phare = _seg_themes()
+    phare.loc[0, "section"] = "idees_phares"  # acces_medecin now retained at table 1, raised at 3 tables
+    pt = priority_themes(phare, rule="tables", min_themes=1)
+    a01 = pt[pt["atelier_id"] == "A01"].set_index("theme_id")
+    assert a01["prioritaire"][a01["prioritaire"]].index.tolist() == ["acces_medecin"]
     summary = priority_summary(pt, groups=["A01", "A02", "A03", "A04"])
     assert summary.set_index("atelier_id")["objectif_atteint"].to_dict() == {
         "A01": True, "A02": False, "A03": False, "A04": False}
@@ -186,3 +206,16 @@ def test_theme_matrix_refuses_duplicates_and_unknown_ids():
     resp = pd.DataFrame({"respondent_id": ["U1"]})
     with pytest.raises(InputError, match="inconnu"):
         theme_matrix(pd.DataFrame({"id": ["U9"], "theme_id": ["x"]}), resp)
+
+
+def test_theme_matrix_maps_coded_answers_to_respondents():
+    resp = pd.DataFrame({"respondent_id": ["U0001", "U0002", "U0003"], "commune": ["Gaël", "Muël", "Gaël"]})
+    answers = pd.DataFrame({"id": ["U0001:besoins_sante", "U0001:aide_souhaitee", "U0002:besoins_sante"],
+                            "respondent_id": ["U0001", "U0001", "U0002"]})
+    codes = pd.DataFrame({"id": ["U0001:besoins_sante", "U0001:aide_souhaitee", "U0002:besoins_sante"],
+                          "theme_id": ["transport", "transport", ""]})
+    m = theme_matrix(codes, resp, answers=answers)
+    assert m["theme__transport"].tolist()[:2] == [1, 0] and pd.isna(m["theme__transport"].iloc[2])
+    with pytest.raises(InputError, match="réponses ouvertes"):
+        theme_matrix(pd.concat([codes, pd.DataFrame({"id": ["U0009:x"], "theme_id": ["a"]})]), resp,
+                     answers=answers)

@@ -69,6 +69,9 @@ def test_likert_dont_know_counted_apart_and_bad_values(responses):
     raw.loc[2, "info_fiable"] = "Je ne sais pas"
     s = likert_summary(raw, "info_fiable", scale=SCALE).iloc[0]
     assert (s["n"], s["n_ne_sait_pas"], s["n_manquant"]) == (6, 1, 0)
+    flagged = responses.assign(info_fiable__ne_sait_pas=[0, 0, 1, 0, 0, 0, 0])  # U3's NA was « Je ne sais pas »
+    s = likert_summary(flagged, "info_fiable").iloc[0]
+    assert (s["n"], s["n_ne_sait_pas"], s["n_manquant"]) == (6, 1, 0)
     raw.loc[3, "info_fiable"] = "Bof"
     with pytest.raises(InputError, match="Bof"):
         likert_summary(raw, "info_fiable", scale=SCALE)

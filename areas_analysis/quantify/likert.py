@@ -2,8 +2,10 @@
 
 Likert answers arrive from ingest as ordered categoricals with French labels
 (``docs/formats.md``); « Je ne sais pas » is not a level of the scale. It is
-counted apart (``n_ne_sait_pas``) when the label is still in the data, and
-always left out of percentages and medians.
+counted apart (``n_ne_sait_pas``) when the label is still in the data, or from
+a companion 0/1 column ``{item}__ne_sait_pas`` when ingest provides one (ingest
+otherwise turns it into NA, indistinguishable from a blank), and always left
+out of percentages and medians.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from ._common import (
 
 __all__ = ["DONT_KNOW", "agree_levels", "describe_likert", "likert_scale", "likert_summary"]
 
+#: Suffix of an optional 0/1 column flagging « Je ne sais pas » answers of a Likert item.
+DONT_KNOW_SUFFIX = "__ne_sait_pas"
 #: Answers meaning « no opinion »: reported apart, never a level of the scale.
 DONT_KNOW: tuple[str, ...] = ("Je ne sais pas", "Ne sait pas", "NSP", "Sans opinion")
 
@@ -148,6 +152,10 @@ def likert_summary(
             counts = np.array([(v == lv).sum() for lv in levels])
             n = int(counts.sum())
             n_dk = int(v.isin(dk).sum())
+            flag_col = f"{it}{DONT_KNOW_SUFFIX}"
+            if flag_col in responses.columns:
+                flags = pd.to_numeric(responses.loc[idx, flag_col], errors="coerce").fillna(0).astype(bool)
+                n_dk += int((flags & v.isna()).sum())
             rec = {**(dict(zip(by_cols, key, strict=True)) if by_cols else {}), "item": it,
                    "question": (labels or {}).get(it, it), "n": n, "n_ne_sait_pas": n_dk,
                    "n_manquant": int(len(v) - n - n_dk), "mediane": _median_level(counts, levels)}

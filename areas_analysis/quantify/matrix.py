@@ -25,6 +25,8 @@ def theme_matrix(
     id_col: str = "respondent_id",
     theme_col: str = "theme_id",
     coding_id_col: str = "id",
+    answers: pd.DataFrame | None = None,
+    answer_id_col: str = "id",
     themes: Sequence[str] | None = None,
     missing: Literal["zero", "na"] = "zero",
     answered_col: str | None = None,
@@ -37,6 +39,11 @@ def theme_matrix(
     named ``theme__<theme_id>``, in the spirit of the ``{name}__{option}``
     columns of multi-choice answers.
 
+    Codings of open answers are keyed by answer (``U0007:aide_souhaitee``, as
+    written by ingest's ``open_answers``): pass that answers table as
+    ``answers`` (columns ``id`` and ``respondent_id``) to map each coded
+    answer to its respondent; respondents with no open answer in it get NA.
+
     Who did *not* raise a theme needs care: a respondent who left the open
     question empty did not say "no". With ``answered_col`` (the open-answer
     column), respondents whose answer is empty get NA instead of 0; with
@@ -45,11 +52,15 @@ def theme_matrix(
     human codings do).
 
     Args:
-        codings: Long coding (``id, theme_id[, score]``), ids = respondent ids.
+        codings: Long coding (``id, theme_id[, score]``); ids are respondent ids,
+            or answer ids when ``answers`` is given.
         respondents: Tidy responses, one row per respondent (``docs/formats.md``).
         id_col: Respondent id column of ``respondents``.
         theme_col: Theme column of ``codings``.
         coding_id_col: Id column of ``codings``.
+        answers: Open answers in long form (``id``, ``respondent_id``[, ``question``,
+            ``text``]) mapping answer ids to respondents.
+        answer_id_col: Answer id column of ``answers``.
         themes: Themes to include (e.g. the whole codebook) so that a theme
             nobody raised still gets its column of 0.
         missing: ``"zero"`` (default) or ``"na"`` for respondents absent from ``codings``.
@@ -77,6 +88,19 @@ def theme_matrix(
 
     cid = normalise_ids(codings[coding_id_col])
     theme = codings[theme_col].astype("string").str.strip()
+    answered = None
+    if answers is not None:
+        require_columns(answers, [answer_id_col, id_col], "table des réponses ouvertes")
+        aid = normalise_ids(answers[answer_id_col])
+        owner = dict(zip(aid, normalise_ids(answers[id_col]), strict=True))
+        unmapped = cid.notna() & ~cid.isin(set(owner))
+        if unmapped.any() and unknown_ids == "error":
+            ids = cid[unmapped].drop_duplicates().tolist()
+            raise InputError([Problem("table des codages", f"{len(ids)} identifiant(s) absent(s) des réponses "
+                                      f"ouvertes, par ex. {ids[:5]} (unknown_ids='ignore' pour les écarter)",
+                                      column=coding_id_col)])
+        cid = cid.map(owner).astype("string")
+        answered = set(normalise_ids(answers[id_col]).dropna())
     unknown = cid.notna() & ~cid.isin(set(rid))
     if unknown.any() and unknown_ids == "error":
         ids = cid[unknown].drop_duplicates().tolist()
@@ -99,6 +123,8 @@ def theme_matrix(
         txt = respondents[answered_col].astype("string").str.strip()
         no_answer = txt.isna() | txt.eq("")
     absent = ~rid.isin(coded_ids) if missing == "na" else pd.Series(False, index=respondents.index)
+    if answered is not None:
+        absent = absent | ~rid.isin(answered)
     na_mask = (no_answer | absent).to_numpy()
 
     out = respondents.copy()

@@ -35,13 +35,15 @@ DEFAULT_SECTION_WEIGHTS: dict[str, float] = {"idees_phares": 3.0, "idees": 2.0}
 PriorityRule = Literal["ponderee", "tables"]
 
 
-def _rule_text(rule: PriorityRule, weights: Mapping[str, float], min_score: float, min_tables: int) -> str:
+def _rule_text(rule: PriorityRule, weights: Mapping[str, float], min_score: float, min_relative: float,
+               min_table_share: float) -> str:
     if rule == "ponderee":
         parts = " + ".join(f"{fr_num(w, 0)} × segments « {s} »" for s, w in weights.items())
-        return (f"score = {parts} + 1 × autres segments + nombre de tables distinctes ; "
-                f"prioritaire si score ≥ {fr_num(min_score, 0)}")
-    return (f"prioritaire si évoqué à au moins {min_tables} tables distinctes "
-            "ou retenu dans une section « idees_phares »")
+        return (f"score = {parts} + 1 × autres segments + nombre de tables distinctes ; prioritaire si le score "
+                f"atteint au moins {fr_num(100 * min_relative, 0)} % de celui du thème le plus porté du groupe "
+                f"et au moins {fr_num(min_score, 0)}")
+    return (f"prioritaire si évoqué à au moins {fr_num(100 * min_table_share, 0)} % des tables du groupe "
+            "et retenu au moins une fois dans « idees_phares »")
 
 
 def priority_themes(
@@ -56,7 +58,8 @@ def priority_themes(
     table_col: str = "table",
     weights: Mapping[str, float] | None = None,
     min_score: float = 4,
-    min_tables: int = 2,
+    min_relative: float = 0.5,
+    min_table_share: float = 0.5,
 ) -> pd.DataFrame:
     """Score the themes of each atelier/commune and flag the priority ones by a stated rule.
 
@@ -65,11 +68,16 @@ def priority_themes(
     * ``"ponderee"`` (default): each segment raising the theme weighs 3 in an
       « Idées phares » section, 2 in « Idées », 1 elsewhere; the score adds the
       number of distinct tables raising it (recurrence across tables). A theme
-      is priority when ``score ≥ min_score`` (4): e.g. one « idée phare », an
-      idea plus a finding at one table, or findings at two tables — but not a
-      single finding or a single idea at one table.
-    * ``"tables"``: priority when raised at ``min_tables`` (2) distinct tables or
-      retained in « Idées phares ».
+      is priority when its score reaches ``min_relative`` (half) of the score
+      of the group's leading theme — a threshold that scales with the size of
+      the atelier — and at least ``min_score`` (4: one « idée phare », or an
+      idea plus a finding, or findings at two tables; never a lone finding).
+    * ``"tables"``: priority when raised at ``min_table_share`` (half) of the
+      group's tables and retained at least once in « Idées phares ».
+
+    On the synthetic sample (``data/sample``, seed 42: 8 ateliers of 3–6
+    tables), the default rule flags 26 of the 27 true priority themes and one
+    other (``tests/test_quantify_sample.py``).
 
     Segments without a table number count as one table. A segment raising a
     theme twice counts once. The group then reaches the project's target when
@@ -87,8 +95,9 @@ def priority_themes(
         section_col: Canonical section column (``idees_phares``, ``idees``...).
         table_col: Table number column.
         weights: Section weights replacing :data:`DEFAULT_SECTION_WEIGHTS`.
-        min_score: Score threshold of the ``"ponderee"`` rule.
-        min_tables: Table threshold of the ``"tables"`` rule.
+        min_score: Absolute score floor of the ``"ponderee"`` rule.
+        min_relative: Share of the leading theme's score required by ``"ponderee"``.
+        min_table_share: Share of the group's tables required by ``"tables"``.
 
     Returns:
         New DataFrame, one row per (group, theme raised): ``n_segments``,
@@ -99,13 +108,15 @@ def priority_themes(
     """
     if rule not in ("ponderee", "tables"):
         raise AreasError(f"Règle de priorité inconnue : « {rule} » (attendu « ponderee » ou « tables »).")
+    if not (0 <= min_relative <= 1 and 0 < min_table_share <= 1):
+        raise AreasError("Seuils relatifs invalides : min_relative et min_table_share doivent être entre 0 et 1.")
     if min_themes < 1:
         raise AreasError(f"Nombre minimal de thèmes prioritaires invalide : {min_themes}.")
     by_cols = as_list(by)
     require_columns(segments_with_themes, [id_col, theme_col, section_col, table_col, *by_cols],
                     "segments avec thèmes")
     w = dict(DEFAULT_SECTION_WEIGHTS if weights is None else weights)
-    regle = _rule_text(rule, w, min_score, min_tables)
+    regle = _rule_text(rule, w, min_score, min_relative, min_table_share)
 
     df = fill_group_na(segments_with_themes[[id_col, theme_col, section_col, table_col, *by_cols]], by_cols)
     groups = df[by_cols].drop_duplicates().sort_values(by_cols).reset_index(drop=True)
@@ -130,9 +141,13 @@ def priority_themes(
            .reset_index().rename(columns={"_theme": "theme_id"}))
     agg["score"] = agg["poids"] + agg["n_tables"]
     if rule == "ponderee":
-        agg["prioritaire"] = agg["score"] >= min_score
+        top = agg.groupby(by_cols, observed=True)["score"].transform("max")
+        agg["prioritaire"] = (agg["score"] >= min_score) & (agg["score"] >= min_relative * top - 1e-9)
     else:
-        agg["prioritaire"] = (agg["n_tables"] >= min_tables) | (agg["n_idees_phares"] > 0)
+        tables = df.groupby(by_cols, observed=True)["_table"].nunique().rename("_tables_groupe").reset_index()
+        agg = agg.merge(tables, on=by_cols, how="left")
+        need = np.maximum(1, np.ceil(min_table_share * agg["_tables_groupe"] - 1e-9))
+        agg["prioritaire"] = (agg["n_tables"] >= need) & (agg["n_idees_phares"] > 0)
     agg = agg.sort_values([*by_cols, "score", "n_tables", "theme_id"],
                           ascending=[True] * len(by_cols) + [False, False, True], kind="stable")
     agg["rang"] = agg.groupby(by_cols, observed=True).cumcount() + 1
@@ -210,7 +225,7 @@ def priority_summary(
     out["manque"] = np.maximum(target - out["n_prioritaires"], 0)
     out = out.sort_values(by_cols).reset_index(drop=True)
     n_ok = int(out["objectif_atteint"].sum())
-    below = out.loc[~out["objectif_atteint"], by_cols].astype(str).agg(" / ".join, axis=1).tolist()
+    below = [" / ".join(str(v) for v in row) for row in out.loc[~out["objectif_atteint"], by_cols].to_numpy()]
     text = (f"Nombre de thématiques prioritaires par {' / '.join(by_cols)} (objectif du projet : au moins "
             f"{target}). {n_ok} sur {len(out)} atteignent l'objectif.")
     if below:

@@ -17,8 +17,10 @@ from .banks import (
     GENERIC_LEVIERS,
     GENERIC_NOTES,
     NAMED_NOTE_LINES,
+    NOTE_ARTICLES,
     NOTE_JOINERS,
     NOTE_PREFIXES,
+    NOTE_SHORTHAND,
     NOTE_SUFFIXES,
     SYNTHETIC_NOTE,
     THEME_IDS,
@@ -156,13 +158,13 @@ class _NoteWriter:
         else:
             first = THEME_IDS[int(self.rng.choice(len(THEME_IDS), p=w))]
         themes = [first]
-        text = self.picker.pick(f"{first}:{kind}", getattr(BANK[first], kind))
+        text = shorthand(self.picker.pick(f"{first}:{kind}", getattr(BANK[first], kind)), self.rng)
         if self.rng.random() < TWO_THEME_P:
             w2 = w.copy()
             w2[THEME_IDS.index(first)] = 0
             second = THEME_IDS[int(self.rng.choice(len(THEME_IDS), p=w2 / w2.sum()))]
             kind2 = kind if self.rng.random() < 0.7 else ("pistes" if kind == "constats" else "constats")
-            other = self.picker.pick(f"{second}:{kind2}", getattr(BANK[second], kind2))
+            other = shorthand(self.picker.pick(f"{second}:{kind2}", getattr(BANK[second], kind2)), self.rng)
             text = strip_end(text) + choice(self.rng, NOTE_JOINERS) + decap(other)
             themes.append(second)
         if section in ("constats", "idees_phares") and self.rng.random() < 0.07:
@@ -194,6 +196,19 @@ class _NoteWriter:
         if self.rng.random() < 0.25:
             sections.insert(sections.index("idees_phares"), "leviers")
         return sections
+
+
+def shorthand(text: str, rng: np.random.Generator) -> str:
+    """Rewrite a phrasing as a hurried note-taker might (abbreviations, dropped article), same meaning."""
+    for long, short in NOTE_SHORTHAND:
+        if long in text and rng.random() < 0.5:
+            text = text.replace(long, short, 1)
+    if text.startswith(NOTE_ARTICLES) and rng.random() < 0.4:
+        rest = text.split(" ", 1)[1]
+        text = rest[0].upper() + rest[1:]
+    if rng.random() < 0.08:
+        text = decap(text)
+    return text
 
 
 def _bullet(style: str, k: int) -> str:

@@ -679,6 +679,15 @@ NOTE_PREFIXES: tuple[str, ...] = (
 )
 NOTE_SUFFIXES: tuple[str, ...] = (" (plusieurs participants)", " (x3)", " -> priorité", " !!", " (consensus)",
                                   " (idée reprise par toute la table)")
+#: Note-taking shorthand: (what is written out, how a facilitator jots it down).
+NOTE_SHORTHAND: tuple[tuple[str, str], ...] = (
+    ("rendez-vous", "RDV"), ("RDV", "rdv"), ("médecin traitant", "MT"), ("généralistes", "MG"),
+    ("généraliste", "MG"), ("personnes âgées", "PA"), ("professionnels", "pros"), ("beaucoup", "bcp"),
+    (" plus ", " + "), (" et ", " & "), ("hospitalisation", "hospi"), ("minutes", "min"),
+    ("infirmières", "IDE"), ("infirmiers", "IDE"), ("psychologue", "psy"), ("quelque chose", "qqch"),
+)
+#: Leading articles a note-taker drops ("Un minibus santé" -> "Minibus santé").
+NOTE_ARTICLES: tuple[str, ...] = ("Un ", "Une ", "Des ", "Le ", "La ", "Les ")
 #: Joins two phrasings on one note line (never a sentence break).
 NOTE_JOINERS: tuple[str, ...] = (" + ", ", et aussi ", " / ", " et ")
 
