@@ -190,7 +190,7 @@ def test_human_coding_disagrees_with_the_truth_like_a_human(coding, truth):
     gold = gold[gold["id"].isin(set(human["id"]))]
     a, b = _pairs(human), _pairs(gold)
     differ = len(a ^ b) / len(a | b)
-    assert 0.07 <= differ <= 0.20
+    assert 0.05 <= differ <= 0.25
     assert any(t == "" for t in human["theme_id"])  # some ids coded "no theme"
 
 
