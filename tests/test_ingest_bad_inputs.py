@@ -107,4 +107,4 @@ def test_notes_with_unknown_heading_are_kept_not_refused(tmp_path: Path) -> None
     rows = _read_notes_raw(path)
     seg = rows[rows["kind"] == "segment"]
     assert seg["section"].tolist() == ["vecu_aidants", "remarques_vrac"]
-    assert seg["heading"].tolist() == ["VÉCU DES AIDANTS", "Remarques en vrac"]
+    assert seg["heading"].tolist() == ["VÉCU DES AIDANTS", "Remarques en vrac :"]

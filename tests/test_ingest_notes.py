@@ -68,7 +68,7 @@ def assert_every_line_recovered(rows: pd.DataFrame, lines: dict[int, str]) -> No
             assert _unmark(text).endswith(joined), (n, text, joined)
             prefix = _unmark(text)[: len(_unmark(text)) - len(joined)].strip()
             if prefix:  # only an inline heading may precede the content
-                assert "heading" in kinds and prefix.rstrip(" :") == g["heading"].iloc[0], (n, prefix)
+                assert "heading" in kinds and prefix.rstrip(" :") == g["heading"].iloc[0].rstrip(" :"), (n, prefix)
         if "table" in kinds:
             assert str(int(g["table"].iloc[0])) in text
         if "facilitator" in kinds:

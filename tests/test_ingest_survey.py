@@ -191,7 +191,11 @@ def test_xlsx_with_real_date_and_number_cells(tmp_path: Path) -> None:
     # a date column with a day-first format still accepts real XLSX date cells (ISO)
     d = load_dictionary(save_dictionary(s.dictionary, tmp_path / "d.yaml"))
     d.spec("date_reponse").format = "%d/%m/%Y"
-    assert read_survey(path, d).responses["date_reponse"].notna().all()
+    edited = read_survey(path, d)
+    assert edited.responses["date_reponse"].notna().all()
+    # a dictionary edited in memory is saved as it is, not copied from its stale source file
+    written = write_responses(edited, tmp_path / "out")["dictionary"]
+    assert load_dictionary(written).spec("date_reponse").format == "%d/%m/%Y"
 
 
 def test_google_forms_cell_multi_and_kobo_columns(tmp_path: Path) -> None:

@@ -496,7 +496,7 @@ def save_dictionary(dictionary: Dictionary, path: str | Path) -> Path:
 
 _BRACKET_RE = re.compile(r"^(?P<q>.+?)\s*\[(?P<opt>[^\[\]]+)\]\s*$")
 _KOBO_RE = re.compile(r"^(?P<q>[^/\[\]\s]+)/(?P<opt>[^/\[\]\s]+)$")
-_ID_WORDS = re.compile(r"\b(id|identifiant|numero|serial|sid|uuid|index|respondent|repondant|token|n)\b")
+_ID_WORDS = re.compile(r"\b(id|identifiant|numero|serial|sid|uuid|index|respondent|repondant|token|n|code)\b")
 _DATE_WORDS = re.compile(r"\b(date|heure|horodat\w*|timestamp|soumis\w*|submitted|time|debut|fin)\b")
 _OTHER_WORDS = re.compile(r"^(autres?|other|precise[zr]?|autre precise[zr]?|si autre.*)$|\bprecisez\b")
 _COMMUNE_WORDS = re.compile(r"\b(commune|ville|localite|residence|municipalite)\b")

@@ -365,12 +365,12 @@ def _classify(line: _Line) -> dict[str, object]:
     heading_text = text.rstrip(" :").strip()
     section, known = canonical_section(heading_text)
     if known and heading_text:
-        return {"kind": "heading", "section": section, "heading": heading_text, "segments": []}
+        return {"kind": "heading", "section": section, "heading": text.strip(), "segments": []}
     head, sep, rest = text.partition(":")
     if sep and rest.strip() and len(head.split()) <= 6:
         section, known = canonical_section(head)
         if known:
-            return {"kind": "heading", "section": section, "heading": head.strip(),
+            return {"kind": "heading", "section": section, "heading": f"{head.strip()} :",
                     "segments": split_sentences(rest)}
     n_words = len(heading_text.split())
     if heading_text and (
@@ -379,7 +379,7 @@ def _classify(line: _Line) -> dict[str, object]:
         or _is_upper_heading(text)
         or _is_colon_heading(text)
     ):
-        return {"kind": "heading", "section": slugify(heading_text, max_words=4), "heading": heading_text,
+        return {"kind": "heading", "section": slugify(heading_text, max_words=4), "heading": text.strip(),
                 "segments": []}
     return {"kind": "segment", "segments": split_sentences(text)}
 
@@ -562,13 +562,15 @@ def _read_notes_raw(paths: str | Path | Sequence[str | Path], *,
     return df
 
 
-def _pseudonymize_rows(df: pd.DataFrame, pz: TextPseudonymizer) -> pd.DataFrame:
+def _pseudonymize_rows(df: pd.DataFrame, pz: TextPseudonymizer, *, with_raw: bool = True) -> pd.DataFrame:
     """Replace facilitator names with tokens and pseudonymise ``text``, ``raw`` and unknown headings.
 
     Facilitator names go first through ``pseudonymize_name`` (so they become
     known names), then all free text goes through one ``pseudonymize_frame``
     call, whose two passes mask a name everywhere once it is found anywhere.
     Table lines and vocabulary headings hold no free text and are kept as is.
+    With ``with_raw=False`` the ``raw`` column is dropped instead (faster: it
+    repeats ``text`` on content lines).
     """
     out = df.copy()
     tokens: dict[str, str] = {}
@@ -577,8 +579,8 @@ def _pseudonymize_rows(df: pd.DataFrame, pz: TextPseudonymizer) -> pd.DataFrame:
     out["facilitator"] = pd.Series(
         [pd.NA if pd.isna(v) else tokens.get(str(v)) or pz.pseudonymize_name(str(v)) for v in out["facilitator"]],
         index=out.index, dtype="str")
-    free_raw = []
-    for kind, raw in zip(out["kind"], out["raw"], strict=True):
+    free_raw: list[object] = []
+    for kind, raw in zip(out["kind"], out["raw"] if with_raw else [None] * len(out), strict=True):
         if kind in ("table", "facilitator") or (kind == "heading" and canonical_section(str(raw).rstrip(" :"))[1]):
             free_raw.append(None)
         else:
@@ -588,14 +590,14 @@ def _pseudonymize_rows(df: pd.DataFrame, pz: TextPseudonymizer) -> pd.DataFrame:
                          "heading": pd.Series(unknown_heading, index=out.index, dtype="str")})
     work = pz.pseudonymize_frame(work, text_columns=["text", "raw", "heading"])
     out["text"] = work["text"].astype("str")
-    raws = []
+    raws: list[object] = []
     for kind, raw, name, new in zip(out["kind"], out["raw"], out["_name"], work["raw"], strict=True):
-        if kind == "facilitator":
+        if not with_raw:
+            raws.append(pd.NA)
+        elif kind == "facilitator":
             raws.append(raw if pd.isna(name) else str(raw).replace(str(name), tokens[str(name)]))
-        elif pd.isna(new):
-            raws.append(raw)
         else:
-            raws.append(new)
+            raws.append(raw if pd.isna(new) else new)
     out["raw"] = pd.Series(raws, index=out.index, dtype="str")
     out["heading"] = pd.Series([h if pd.isna(new) else new for h, new in zip(out["heading"], work["heading"],
                                                                                strict=True)],
@@ -631,7 +633,9 @@ def load_notes(paths: str | Path | Sequence[str | Path], *, pseudonymizer: TextP
         InputError: missing metadata, bad manifest, unreadable or unsupported file.
     """
     raw = _read_notes_raw(paths, manifest=manifest)
-    df = _pseudonymize_rows(raw, pseudonymizer)
+    if not include_structure:
+        raw = raw[raw["kind"] == "segment"]
+    df = _pseudonymize_rows(raw, pseudonymizer, with_raw=include_structure)
     if strip_lead_ins:
         df["text"] = df["text"].map(lambda t: t if pd.isna(t) else strip_boilerplate(str(t))).astype("str")
     if include_structure:

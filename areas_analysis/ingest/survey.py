@@ -448,6 +448,16 @@ def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _same_dictionary(dictionary: Dictionary, path: str) -> bool:
+    """Whether ``dictionary`` still says what its source file says (not edited in memory)."""
+    try:
+        on_disk = load_dictionary(path)
+    except InputError:
+        return False
+    return ([c.to_yaml() for c in on_disk.columns] == [c.to_yaml() for c in dictionary.columns]
+            and on_disk.header_rows == dictionary.header_rows)
+
+
 def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool = False) -> dict[str, Path]:
     """Write ``responses.csv``, ``dictionary.yaml`` and, when lenient, ``problemes.csv``.
 
@@ -473,9 +483,9 @@ def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool 
     paths["responses"] = target
     dict_path = out_dir / "dictionary.yaml"
     src = survey.dictionary.source
-    if not survey.dictionary_inferred and src and Path(src).is_file():
+    if not survey.dictionary_inferred and src and Path(src).is_file() and _same_dictionary(survey.dictionary, src):
         if Path(src).resolve() != dict_path.resolve():
-            shutil.copyfile(src, dict_path)
+            shutil.copyfile(src, dict_path)  # byte copy: the researcher's comments are kept
     else:
         save_dictionary(survey.dictionary, dict_path)
     paths["dictionary"] = dict_path
