@@ -275,6 +275,7 @@ _SHARE_COLUMNS = {"proportion", "ic_bas", "ic_haut", "part_accord", "part_desacc
                   "p_pros", "ic_bas_usagers", "ic_haut_usagers", "ic_bas_pros", "ic_haut_pros", "taux"}
 _POINT_COLUMNS = {"difference", "ic_bas_difference", "ic_haut_difference"}
 _P_COLUMNS = {"p_value", "p_ajuste_bh"}
+_PERCENT_COLUMNS = {"pourcentage_atteint"}
 
 #: French column headers for the report (snake_case names stay in CSVs).
 COLUMN_LABELS: dict[str, str] = {
@@ -324,6 +325,8 @@ def display_table(table: pd.DataFrame, *, decimals: int = 0, rename: bool = True
             out[c] = [fr_pct(float(v), decimals) if not pd.isna(v) else "–" for v in col]
         elif c in _POINT_COLUMNS and pd.api.types.is_numeric_dtype(col):
             out[c] = [f"{fr_signed(100 * float(v), decimals)} pts" if not pd.isna(v) else "–" for v in col]
+        elif c in _PERCENT_COLUMNS and pd.api.types.is_numeric_dtype(col):
+            out[c] = [f"{fr_num(float(v), decimals)}\u00a0%" if not pd.isna(v) else "–" for v in col]
         elif c in _P_COLUMNS:
             out[c] = [format_p(float(v)).removeprefix("p = ").removeprefix("p ") if not pd.isna(v) else "–"
                       for v in col]

@@ -166,8 +166,8 @@ def theme_logistic(
         ``variable``, ``modalite``, ``reference``, ``odds_ratio``, ``ic_bas``,
         ``ic_haut``, ``p_value``, ``n``, ``n_cites``, ``n_grappes``,
         ``erreurs_types``, ``test``, ``raison``, ``avertissement``.
-        ``attrs["avertissements"]`` lists the warnings, ``attrs["resultat"]``
-        holds the statsmodels results object.
+        ``attrs["avertissements"]`` lists the warnings. (The statsmodels results
+        object is not kept: pandas deep-copies ``attrs`` on every derived table.)
     """
     check_confidence(confidence)
     (tc,) = resolve_theme_columns(matrix, [theme], "matrice répondants × thèmes")
@@ -216,7 +216,6 @@ def theme_logistic(
     table["test"] = "régression logistique (Wald)"
     table["raison"] = ("issue binaire (thème évoqué ou non) expliquée par plusieurs caractéristiques à la fois"
                        + (f" ; répondants regroupés par « {cluster} »" if cluster else ""))
-    table.attrs["resultat"] = res
     head = (f"Régression logistique de « {theme_name(tc)} » sur {fr_list(preds)} ({plural(len(y), 'répondant')}, "
             f"dont {int(y.sum())} citant le thème). Un rapport de cotes > 1 signifie que la modalité est "
             "associée à une plus forte probabilité d'évoquer le thème, par rapport à la modalité de référence, "
@@ -330,7 +329,6 @@ def likert_ordinal(
     table["raison"] = (f"réponse ordonnée en {len(used)} niveaux (échelle d'accord) : le modèle ordinal garde "
                        "l'ordre sans supposer des écarts égaux entre niveaux")
     table.attrs["seuils"] = res.params.iloc[k:]
-    table.attrs["resultat"] = res
     head = (f"Régression ordinale de « {outcome} » sur {fr_list(preds)} ({plural(len(y), 'réponse')} ; « Je ne "
             f"sais pas » et réponses manquantes écartées). Un rapport de cotes > 1 signifie des réponses plus "
             f"hautes sur l'échelle ({used[-1]}) que pour la modalité de référence ; intervalles à "

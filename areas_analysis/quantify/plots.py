@@ -62,6 +62,12 @@ def _group_name(col: str) -> str:
     return GROUP_NAMES.get(col, col.replace("_", " "))
 
 
+def _upper(highs: pd.Series) -> float:
+    """Right limit of a percentage axis: the largest upper bound rounded up to 10 %, at most 100 %."""
+    top = float(np.nanmax(highs.to_numpy(dtype=float))) if len(highs) and highs.notna().any() else 1.0
+    return min(100.0, 10 * math.ceil(100 * top / 10 + 1e-9) or 10)
+
+
 def _labels(ids: Sequence[object], labels: Mapping[str, str] | None) -> list[str]:
     return [(labels or {}).get(str(i), str(i)) for i in ids]
 
@@ -107,7 +113,7 @@ def prevalence_chart(
                     fmt="o", color=OKABE_ITO[0], ecolor="#555555", capsize=3)
         ax.set_yticks(y, [_wrap(lbl, 45) for lbl in _labels(d.index, theme_labels)])
         ax.set_xlabel(xlabel)
-        ax.set_xlim(0, 100)
+        ax.set_xlim(-1, _upper(d["ic_haut"]))
         _pct_axis(ax)
         n = int(d["n"].max()) if len(d) else 0
         ax.set_title(title or f"Thèmes évoqués (n = {fr_num(n, 0)} {unit}, intervalles à 95 %)")
@@ -119,6 +125,7 @@ def prevalence_chart(
     ncols = min(col_wrap, n_panels)
     nrows = math.ceil(n_panels / ncols)
     groups = sorted(prevalence[by].astype(str).unique().tolist(), key=lambda g: (g == MISSING_GROUP, g))
+    right = _upper(prevalence.loc[prevalence["theme_id"].isin(order), "ic_haut"])
     height = max(2.2, 0.32 * len(groups) + 1.2)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, height * nrows), sharex=True, squeeze=False)
     for ax, t in zip(axes.ravel(), order, strict=False):
@@ -131,7 +138,7 @@ def prevalence_chart(
         ax.set_yticks(y, [f"{g} (n={fr_num(n, 0) if not pd.isna(n) else 0})" for g, n in zip(d.index, d["n"],
                                                                                               strict=True)])
         ax.set_title(_wrap(_labels([t], theme_labels)[0], 38), fontsize=10)
-        ax.set_xlim(0, 100)
+        ax.set_xlim(-1, right)
         _pct_axis(ax)
         ax.tick_params(axis="y", labelsize=8)
     for ax in axes.ravel()[len(order):]:
