@@ -146,3 +146,16 @@ def test_progress_over_cycles(targets, manifest):
     assert pd.isna(at.loc["2026-S1", "progression"])
     assert prog[prog["ordre_cycle"] == 0]["id"].tolist() == targets["id"].tolist()  # target order kept
     assert "2 cycles" in note(prog)
+
+
+def test_progress_from_past_cycle_csv(tmp_path, targets, manifest):
+    """A past cycle's table read back from its Excel-friendly CSV (BOM, ';', decimal comma)."""
+    past = compute_indicators(targets, manifest=manifest.iloc[:2], as_of="2026-03-31", cycle="2026-S1")
+    path = tmp_path / "indicateurs.csv"
+    past.to_csv(path, sep=";", decimal=",", encoding="utf-8-sig", index=False)
+    back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
+    now = compute_indicators(targets, manifest=manifest, as_of="2026-06-30")
+    prog = indicator_progress({"2026-S1": back, "2026-S2": now})
+    comm = prog[prog["id"] == "communes"].set_index("cycle")
+    assert comm.loc["2026-S2", "progression"] == pytest.approx(0.0)
+    assert prog.loc[prog["id"] == "ateliers", "progression"].iloc[1] == pytest.approx(100 / 30)

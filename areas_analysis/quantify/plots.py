@@ -236,11 +236,11 @@ def likert_chart(
         left = -(sum(vals[: len(disagree)]) + sum(vals[len(disagree): len(disagree) + len(neutral)]) / 2)
         for lv, v in zip(scale, vals, strict=True):
             if v > 0:
-                ax.barh(i, v, left=left, color=colours[lv], edgecolor="white", height=0.7)
+                ax.barh(i, v, left=left, color=colours[lv], edgecolor="white", height=0.7, zorder=2)
                 if v >= 8:
                     dark = lv in (disagree[:1] + agree[-1:])
                     ax.text(left + v / 2, i, fr_num(v, 0), ha="center", va="center", fontsize=8,
-                            color="white" if dark else "black")
+                            color="white" if dark else "black", zorder=3)
             left += v
         txt = f"n = {int(r['n'])}" + (f" · NSP : {int(r['n_ne_sait_pas'])}" if r["n_ne_sait_pas"] else "")
         if r["n"] == 0:
@@ -253,7 +253,7 @@ def likert_chart(
             q += "\n" + " / ".join(str(r[c]) for c in by_cols)
         labels.append(q)
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
-    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.axvline(0, color="#333333", linewidth=0.8, zorder=1)
     ax.set_xlim(-100, 100)
     _pct_axis(ax)
     ax.set_xlabel("Part des réponses exprimées (%) — désaccord à gauche, accord à droite")
