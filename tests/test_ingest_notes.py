@@ -317,6 +317,12 @@ def test_same_atelier_id_in_two_files_is_refused(tmp_path: Path) -> None:
         _read_notes_raw(tmp_path)
 
 
+def test_empty_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "~$brouillon.docx").write_bytes(b"")  # Word lock file: ignored
+    with pytest.raises(InputError, match="aucun fichier de notes"):
+        _read_notes_raw(tmp_path)
+
+
 def test_cp1252_notes_and_unsupported_format(tmp_path: Path) -> None:
     path = tmp_path / "2026-01-10_bedee_A01.txt"
     path.write_bytes("Freins\n• Délais très longs à Bédée\n".encode("cp1252"))

@@ -49,6 +49,9 @@ def test_dictionary_types_every_kind(reference: pd.DataFrame) -> None:
     assert r.loc["U002", "info_fiable"] == "Tout à fait d'accord"
     assert pd.isna(r.loc["U003", "info_fiable"])
     assert r["info_fiable"].min() == "Pas du tout d'accord"
+    # "don't know" kept apart from an empty cell in the companion column
+    assert r["info_fiable__ne_sait_pas"].tolist() == [0, 0, 1, 0]
+    assert str(r["info_fiable__ne_sait_pas"].dtype) == "Int8"
     # closed ordered
     assert r["tranche_age"].cat.ordered and r.loc["U004", "tranche_age"] == "Moins de 30 ans"
     # multi in one cell: 0/1 per option, case and spaces ignored; unanswered → NA
@@ -284,6 +287,7 @@ def test_lenient_keeps_going_and_writes_problems(tmp_path: Path) -> None:
         (3, "Je sais où trouver une information fiable sur ma santé"),
         (5, "Je sais où trouver une information fiable sur ma santé")]
     assert s.responses["info_fiable"].isna().tolist() == [False, True, True, True]  # U003 was « je ne sais pas »
+    assert s.responses["info_fiable__ne_sait_pas"].astype("float").fillna(-1).tolist() == [0, -1, 1, -1]
     paths = write_responses(s, tmp_path)
     report = pd.read_csv(paths["problems"], encoding="utf-8-sig")
     assert list(report.columns) == ["fichier", "ligne", "colonne", "probleme"]
@@ -334,3 +338,26 @@ def test_unsupported_and_empty_files(tmp_path: Path) -> None:
         read_survey(tmp_path / "vide.csv")
     with pytest.raises(InputError, match="fichier introuvable"):
         read_survey(tmp_path / "absent.csv")
+
+
+def test_hand_written_dictionary_matches_headers_up_to_spaces_and_case(tmp_path: Path) -> None:
+    """LimeSurvey writes a non-breaking space in « Quel moyen… »; the researcher types an ordinary one."""
+    wb = openpyxl.load_workbook(LIMESURVEY, read_only=True)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    wb.close()
+    j = next(i for i, h in enumerate(rows[0]) if h.startswith("Quel") and "transport" in h)
+    assert "\xa0" in rows[0][j]  # precondition: the export's header really differs
+    d = tmp_path / "d.yaml"
+    d.write_text(
+        "questionnaire: caves\nversion: '1'\ncolumns:\n"
+        "  - {column: 'ID réponse', name: id_reponse, kind: id}\n"
+        "  - column: 'Quel moyen de transport avez-vous utilisé pour vous rendre sur place?'\n"
+        "    name: transport\n    kind: closed\n"
+        "    categories: ['Transports publics (train, bus, etc.)', 'Voiture privée', 'À pied', 'Moto, scooter',\n"
+        "                 'Vélo', 'Autre']\n"
+        "  - {column: 'VOUS ÊTES:', name: genre, kind: closed, categories: [Une femme, Un homme],\n"
+        "     missing: [N/A]}\n",
+        encoding="utf-8")
+    s = read_survey(LIMESURVEY, d)
+    assert int(s.responses["transport"].notna().sum()) == sum(r[j] is not None for r in rows[1:])
+    assert set(s.responses["genre"].dropna()) == {"Une femme", "Un homme"}

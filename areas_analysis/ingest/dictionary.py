@@ -228,7 +228,19 @@ class ColumnSpec:
         """Tidy column names this spec produces (``multi``: one per option)."""
         if self.kind == "multi":
             return [self.option_name(o) for o in self.options or []]
+        if self.kind == "likert" and self.missing:
+            return [self.name, self.dont_know_name]
         return [self.name]
+
+    @property
+    def dont_know_name(self) -> str:
+        """``likert`` with ``missing`` labels: 0/1 companion column ``{name}__ne_sait_pas``.
+
+        1 = a « Je ne sais pas »-like label, 0 = an answer on the scale, NA = empty
+        cell. The Likert column itself holds NA for both, as the contract says;
+        this column keeps "don't know" apart from "no answer" for the analyses.
+        """
+        return f"{self.name}__ne_sait_pas"
 
     def option_name(self, option: str) -> str:
         """Tidy column of one ``multi`` option: ``{name}__{option_slug}``."""

@@ -485,7 +485,12 @@ def _expand(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix.lower() in NOTE_SUFFIXES and f.is_file())
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in NOTE_SUFFIXES and f.is_file()
+                           and not f.name.startswith(("~$", ".")))  # Word lock files, hidden files
+            if not found:
+                formats = ", ".join(NOTE_SUFFIXES)
+                problems.append(Problem(str(p), f"aucun fichier de notes ({formats}) dans ce dossier"))
+            out += found
         elif p.is_file():
             if p.suffix.lower() not in NOTE_SUFFIXES:
                 formats = ", ".join(NOTE_SUFFIXES)

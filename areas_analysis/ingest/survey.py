@@ -371,6 +371,30 @@ def read_raw_export(path: str | Path, *, encoding: str | None = None, separator:
 
 # --------------------------------------------------------------------------- survey
 
+def _align_headers(frame: pd.DataFrame, dictionary: Dictionary) -> pd.DataFrame:
+    """Rename export headers that differ from the dictionary's only by case, accents or spaces.
+
+    A hand-written dictionary has ordinary spaces where LimeSurvey writes
+    non-breaking ones, or a different apostrophe; such columns are matched
+    when exactly one header of the export has the same ``normalize_label`` key.
+    """
+    from .dictionary import normalize_label
+
+    present = set(frame.columns)
+    keys: dict[str, list[str]] = {}
+    for h in frame.columns:
+        keys.setdefault(normalize_label(h), []).append(h)
+    rename = {}
+    for spec in dictionary.columns:
+        for header in spec.headers():
+            if header in present:
+                continue
+            candidates = keys.get(normalize_label(header), [])
+            if len(candidates) == 1 and candidates[0] not in rename:
+                rename[candidates[0]] = header
+    return frame.rename(columns=rename) if rename else frame
+
+
 def read_survey(path: str | Path, dictionary: Dictionary | str | Path | None = None, *, lenient: bool = False,
                 pseudonymizer: TextPseudonymizer | None = None, encoding: str | None = None,
                 separator: str | None = None) -> SurveyData:
@@ -404,6 +428,8 @@ def read_survey(path: str | Path, dictionary: Dictionary | str | Path | None = N
         header_rows=dictionary.header_rows if dictionary else None,
     )
     inferred = dictionary is None
+    if dictionary is not None:
+        raw.frame = _align_headers(raw.frame, dictionary)
     if dictionary is None:
         dictionary = infer_dictionary(raw.frame, header_rows=raw.header_rows,
                                       questionnaire=slugify(path.stem, max_words=3))
@@ -524,7 +550,7 @@ def read_responses(out_dir: str | Path) -> pd.DataFrame:
                                         row=1, column=name))
                 continue
             s = df[name]
-            if spec.kind == "multi":
+            if spec.kind == "multi" or (spec.kind == "likert" and name == spec.dont_know_name):
                 out[name] = pd.to_numeric(s).astype("Int8")
             elif spec.kind == "likert":
                 out[name] = pd.Categorical(s, categories=spec.scale, ordered=True)

@@ -9,8 +9,9 @@ cases are turned into French :class:`~areas_analysis.errors.Problem` records
 naming file, spreadsheet row (header rows included) and header as in the file.
 
 Typing follows ``docs/formats.md``: ``likert`` → ordered categorical of the
-scale (missing labels → NA), ``closed`` → categorical, ``multi`` → one
-nullable 0/1 column per option, ``numeric`` → float, ``date`` → datetime,
+scale (missing labels → NA, and when the spec has ``missing`` labels a 0/1
+companion ``{name}__ne_sait_pas`` keeps them apart from empty cells),
+``closed`` → categorical, ``multi`` → one nullable 0/1 column per option, ``numeric`` → float, ``date`` → datetime,
 ``id``/``commune``/``open`` → string.
 """
 
@@ -259,6 +260,10 @@ def _type(clean: pd.DataFrame, dictionary: Dictionary) -> pd.DataFrame:
             cats = spec.scale if spec.kind == "likert" else spec.categories
             ordered = spec.kind == "likert" or spec.ordered
             out[spec.name] = pd.Series(pd.Categorical(labels, categories=cats, ordered=ordered), index=index)
+            if spec.kind == "likert" and spec.missing:
+                dont_know = [None if pd.isna(v) else int(label is None)
+                             for v, label in zip(col, labels, strict=True)]
+                out[spec.dont_know_name] = pd.Series(dont_know, index=index, dtype="Int8")
         elif spec.kind == "commune" and spec.categories:
             allowed = _allowed_keys(spec)
             out[spec.name] = pd.Series([allowed.get(normalize_label(str(v))) if not pd.isna(v) else pd.NA
