@@ -44,6 +44,11 @@ from .text import clean_text, is_content_form
 __all__ = ["TextEncoder"]
 
 _STATE_VERSION = 1
+#: Hash used for forms that the lemma table drops (function words).
+_DROPPED = 0
+#: Maximum number of documents the LSA block is fitted on (random sample above).
+_LSA_MAX_DOCS = 20_000
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV", "X", "INTJ"})
 
 
 class TextEncoder:
@@ -68,6 +73,10 @@ class TextEncoder:
         lsa_weight: Share of the LSA block in the squared norm of the final vector.
         clean: Clean texts with :func:`~areas_analysis.themes.text.clean_text`
             (boilerplate stripping) before encoding.
+        lemmatize: Learn a form → lemma table on (a sample of) the fitted corpus
+            with the full spaCy pipeline, and apply it as a dictionary look-up at
+            transform time (fast); forms tagged as function words are dropped.
+        lemma_sample: Maximum number of texts lemmatised by ``fit``.
         random_state: Seed of the LSA truncated SVD.
 
     Example:
@@ -85,6 +94,8 @@ class TextEncoder:
         lsa_components: int = 0,
         lsa_weight: float = 0.5,
         clean: bool = True,
+        lemmatize: bool = False,
+        lemma_sample: int = 20_000,
         random_state: int = config.DEFAULT_SEED,
     ) -> None:
         if n_components_removed < 0:
@@ -100,6 +111,8 @@ class TextEncoder:
         self.lsa_components = int(lsa_components)
         self.lsa_weight = float(lsa_weight)
         self.clean = bool(clean)
+        self.lemmatize = bool(lemmatize)
+        self.lemma_sample = int(lemma_sample)
         self.random_state = int(random_state)
         # fitted state
         self.vocabulary_: list[str] = []
@@ -109,6 +122,7 @@ class TextEncoder:
         self.lsa_vocabulary_: list[str] = []
         self.lsa_idf_: np.ndarray = np.zeros(0, dtype=np.float64)
         self.lsa_components_: np.ndarray = np.zeros((0, 0), dtype=np.float32)
+        self.lemma_map_: dict[str, str] = {}
         self.n_docs_: int = 0
         self.fitted_: bool = False
         # caches (never in the state)
@@ -117,6 +131,7 @@ class TextEncoder:
         self._lex: dict[int, tuple[int, bool]] = {}
         self._weight_by_hash: dict[int, float] = {}
         self._lsa_col_by_hash: dict[int, int] = {}
+        self._lemma_by_hash: dict[int, int] = {}
 
     # ------------------------------------------------------------------ public API
 
@@ -136,14 +151,20 @@ class TextEncoder:
         Returns:
             ``self``, fitted.
         """
-        texts = list(texts)
+        self._fit(list(texts), progress=False)
+        return self
+
+    def _fit(self, texts: list[str], *, progress: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        """Fit; return the token hashes and document index (reused by fit_transform)."""
         self.n_docs_ = len(texts)
         self._reset_caches()
         if self.sentence_model_dir is not None:
             self._sentence_model()
             self.fitted_ = True
-            return self
-        hashes, doc_index = self._tokenise(texts, progress=False)
+            return None
+        if self.lemmatize:
+            self._fit_lemma_map(texts)
+        hashes, doc_index = self._tokenise(texts, progress=progress)
         n = max(len(texts), 1)
         # document frequency and total frequency per content form
         content = self._content_mask(hashes)
@@ -168,15 +189,17 @@ class TextEncoder:
         self.fitted_ = True  # weights are needed by the raw pass below
         self.components_ = np.zeros((0, self._vectors().shape[1]), dtype=np.float32)
         if self.lsa_components:
-            self._fit_lsa(h_c, d_c, uniq, inverse, order, forms, len(texts))
+            self._fit_lsa(h_c, d_c, uniq, inverse, order, forms, df, len(texts))
         if self.n_components_removed:
             raw = self._weighted_means(hashes, doc_index, len(texts))
             nonzero = raw[np.linalg.norm(raw, axis=1) > 0]
             k = min(self.n_components_removed, max(len(nonzero) - 1, 0))
             if k > 0:
-                _, _, vt = np.linalg.svd(nonzero.astype(np.float64), full_matrices=False)
-                self.components_ = vt[:k].astype(np.float32)
-        return self
+                # right singular vectors of the (uncentred) sentence matrix, via its small Gram matrix
+                gram = nonzero.astype(np.float64).T @ nonzero.astype(np.float64)
+                _, vecs = np.linalg.eigh(gram)
+                self.components_ = vecs[:, ::-1][:, :k].T.astype(np.float32)
+        return hashes, doc_index
 
     def transform(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """Encode texts as L2-normalised vectors.
@@ -195,6 +218,10 @@ class TextEncoder:
         if self.sentence_model_dir is not None:
             return self._transform_sentence_model(texts, progress)
         hashes, doc_index = self._tokenise(texts, progress=progress)
+        return self._encode_tokens(hashes, doc_index, len(texts))
+
+    def _encode_tokens(self, hashes: np.ndarray, doc_index: np.ndarray, n_docs: int) -> np.ndarray:
+        texts = range(n_docs)
         out = self._weighted_means(hashes, doc_index, len(texts))
         if self.components_.shape[0]:
             out -= (out @ self.components_.T) @ self.components_
@@ -209,7 +236,10 @@ class TextEncoder:
     def fit_transform(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """Fit on ``texts`` and return their vectors (see :meth:`transform`)."""
         texts = list(texts)
-        return self.fit(texts).transform(texts, progress=progress)
+        tokens = self._fit(texts, progress=progress)
+        if tokens is None:
+            return self.transform(texts, progress=progress)
+        return self._encode_tokens(*tokens, len(texts))
 
     def to_state(self) -> dict[str, Any]:
         """Return the fitted state: JSON-able values and numpy arrays, no spaCy object."""
@@ -222,6 +252,10 @@ class TextEncoder:
             "lsa_components": self.lsa_components,
             "lsa_weight": self.lsa_weight,
             "clean": self.clean,
+            "lemmatize": self.lemmatize,
+            "lemma_sample": self.lemma_sample,
+            "lemma_forms": list(self.lemma_map_),
+            "lemma_targets": list(self.lemma_map_.values()),
             "random_state": self.random_state,
             "fitted": self.fitted_,
             "n_docs": self.n_docs_,
@@ -250,8 +284,12 @@ class TextEncoder:
             lsa_components=int(state["lsa_components"]),
             lsa_weight=float(state["lsa_weight"]),
             clean=bool(state["clean"]),
+            lemmatize=bool(state["lemmatize"]),
+            lemma_sample=int(state["lemma_sample"]),
             random_state=int(state["random_state"]),
         )
+        if state["lemma_forms"]:
+            enc._set_lemma_map(dict(zip(state["lemma_forms"], state["lemma_targets"], strict=True)))
         enc.fitted_ = bool(state["fitted"])
         enc.n_docs_ = int(state["n_docs"])
         enc.unseen_weight_ = float(state["unseen_weight"])
@@ -285,6 +323,46 @@ class TextEncoder:
     def _reset_caches(self) -> None:
         self._weight_by_hash = {}
         self._lsa_col_by_hash = {}
+        self._lemma_by_hash = {}
+        self.lemma_map_ = {}
+
+    def _set_lemma_map(self, lemma_map: dict[str, str]) -> None:
+        self.lemma_map_ = dict(lemma_map)
+        strings = self._nlp_obj().vocab.strings
+        self._lemma_by_hash = {
+            hash_string(form): (strings.add(lemma) if lemma else _DROPPED) for form, lemma in lemma_map.items()
+        }
+
+    def _fit_lemma_map(self, texts: list[str]) -> None:
+        """Most frequent lemma of each form in (a sample of) the corpus; function words → dropped."""
+        from collections import Counter, defaultdict
+
+        from ..nlp import MEANINGFUL_STOP_WORDS
+
+        n = len(texts)
+        idx = np.arange(n)
+        if n > self.lemma_sample:
+            idx = np.sort(np.random.default_rng(self.random_state).choice(n, self.lemma_sample, replace=False))
+        nlp = load_spacy(self.spacy_model, ("parser", "ner"))
+        raw = [texts[i] if isinstance(texts[i], str) else "" for i in idx]
+        prepared = [(clean_text(t) if self.clean else t)[:2000] for t in raw]
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for doc in nlp.pipe(prepared, batch_size=256):
+            for tok in doc:
+                form = tok.lower_
+                if not is_content_form(form):
+                    continue
+                lemma = (tok.lemma_ or form).lower()
+                keep = tok.pos_ in _CONTENT_POS or form in MEANINGFUL_STOP_WORDS or lemma in MEANINGFUL_STOP_WORDS
+                counts[form][lemma if keep else ""] += 1
+        table = {}
+        for form, c in counts.items():
+            target = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            if target and not is_content_form(target):
+                target = ""
+            if target != form:
+                table[form] = target
+        self._set_lemma_map(dict(sorted(table.items())))
 
     def _nlp_obj(self) -> Any:
         if self._nlp is None:
@@ -318,11 +396,17 @@ class TextEncoder:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
         hashes = np.concatenate(arrays).astype(np.uint64)
         doc_index = np.repeat(np.arange(len(arrays), dtype=np.int64), lengths)
+        if self._lemma_by_hash and len(hashes):
+            uniq, inverse = np.unique(hashes, return_inverse=True)
+            mapped = np.array([self._lemma_by_hash.get(h, h) for h in uniq.tolist()], dtype=np.uint64)
+            hashes = mapped[inverse]
         return hashes, doc_index
 
     def _lexeme_info(self, h: int) -> tuple[int, bool]:
         """(vector row or -1, is content) for one lower-case form hash, cached."""
         info = self._lex.get(h)
+        if info is None and h == _DROPPED:
+            info = (-1, False)
         if info is None:
             nlp = self._nlp_obj()
             form = nlp.vocab.strings[h]
@@ -362,26 +446,41 @@ class TextEncoder:
         return out
 
     def _fit_lsa(self, h_c: np.ndarray, d_c: np.ndarray, uniq: np.ndarray, inverse: np.ndarray,
-                 order: np.ndarray, forms: list[str], n_docs: int) -> None:
-        from sklearn.decomposition import TruncatedSVD
-
-        pos = np.empty(len(order), dtype=np.int64)
-        pos[order] = np.arange(len(order))
-        self.lsa_vocabulary_ = [forms[i] for i in order]
-        self._lsa_col_by_hash = {int(uniq[i]): int(pos[i]) for i in range(len(uniq))}
-        df = np.zeros(len(order))
-        if len(h_c):
-            pairs = np.unique(np.stack([pos[inverse], d_c]), axis=1)
-            df = np.bincount(pairs[0], minlength=len(order)).astype(np.float64)
-        self.lsa_idf_ = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-        tfidf = self._tfidf(h_c, d_c, n_docs)
-        k = min(self.lsa_components, max(min(tfidf.shape) - 1, 0))
-        if k < 1:
-            self.lsa_components_ = np.zeros((0, len(order)), dtype=np.float32)
+                 order: np.ndarray, forms: list[str], df: np.ndarray, n_docs: int) -> None:
+        """Truncated SVD of the corpus' TF-IDF matrix (forms seen in ≥ 2 documents when n ≥ 20)."""
+        min_df = 2 if n_docs >= 20 else 1
+        kept = [i for i in order if df[i] >= min_df]
+        self.lsa_vocabulary_ = [forms[i] for i in kept]
+        self._lsa_col_by_hash = {int(uniq[i]): j for j, i in enumerate(kept)}
+        self.lsa_idf_ = np.log((1.0 + n_docs) / (1.0 + df[kept])) + 1.0
+        n_vocab = len(kept)
+        self.lsa_components_ = np.zeros((0, n_vocab), dtype=np.float32)
+        if n_vocab == 0:
             return
-        svd = TruncatedSVD(n_components=k, random_state=self.random_state, algorithm="randomized")
-        svd.fit(tfidf)
-        self.lsa_components_ = svd.components_.astype(np.float32)
+        rows = np.arange(n_docs)
+        if n_docs > _LSA_MAX_DOCS:  # bounded random sample of documents
+            rows = np.sort(np.random.default_rng(self.random_state).choice(n_docs, _LSA_MAX_DOCS, replace=False))
+            keep = np.isin(d_c, rows)
+            h_c, d_c = h_c[keep], np.searchsorted(rows, d_c[keep])
+        tfidf = self._tfidf(h_c, d_c, len(rows))
+        tfidf = tfidf[np.asarray(tfidf.getnnz(axis=1)).ravel() > 0]
+        k = min(self.lsa_components, tfidf.shape[0] - 1, n_vocab - 1)
+        if k < 1:
+            return
+        if tfidf.shape[0] <= 4000:
+            # exact: eigen-decomposition of the small document Gram matrix (X X^T = U S^2 U^T, V = X^T U / S)
+            gram = (tfidf @ tfidf.T).toarray()
+            vals, vecs = np.linalg.eigh(gram)
+            vals, vecs = vals[::-1][:k], vecs[:, ::-1][:, :k]
+            good = vals > 1e-10
+            comps = (tfidf.T @ (vecs[:, good] / np.sqrt(vals[good]))).T
+        else:
+            from sklearn.utils.extmath import randomized_svd
+
+            _, _, comps = randomized_svd(tfidf, k, random_state=self.random_state)
+        # fix signs (largest absolute loading positive) so results do not depend on the solver
+        signs = np.sign(comps[np.arange(len(comps)), np.abs(comps).argmax(axis=1)])
+        self.lsa_components_ = (comps * signs[:, None]).astype(np.float32)
 
     def _tfidf(self, hashes: np.ndarray, doc_index: np.ndarray, n_docs: int) -> sp.csr_matrix:
         """Sublinear TF-IDF (l2-normalised rows) on the fitted LSA vocabulary."""
