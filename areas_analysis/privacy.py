@@ -182,18 +182,20 @@ _LO = "a-zàâäçéèêëîïôöùûüÿæœñ"
 # A capitalised word, possibly hyphenated (Jean-Yves, Saint-Méen-le-Grand) or with an apostrophe (Lozac'h).
 _CAP_WORD = rf"[{_UP}][{_LO}{_UP}]*(?:['’][{_LO}]+)?(?:-[{_UP}{_LO}][{_LO}{_UP}]*)*"
 _ANY_WORD = rf"[{_UP}{_LO}][{_LO}{_UP}]*(?:['’][{_LO}]+)?(?:-[{_UP}{_LO}][{_LO}{_UP}]*)*"
-_PARTICLE_RE = r"(?:[Ll]e|[Ll]a|[Dd]e|[Dd]u|[Dd]es|[Aa]r|[Aa]n|[Dd]['’](?=[{UP}]))".replace("{UP}", _UP)
+# Zero or more particles, each followed by spaces (or "d'" glued to the capital): no ambiguity, no backtracking.
+_PARTICLES_SEQ = rf"(?:(?:[Ll]e|[Ll]a|[Dd]e|[Dd]u|[Dd]es|[Aa]r|[Aa]n)[ \t]+|[Dd]['’](?=[{_UP}])){{0,3}}"
 
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _PHONE_RE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)33[\s.\-]?(?:\(0\)[\s.\-]?)?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)"
 )
 _TITLE_NAME_RE = re.compile(
-    rf"(?<![\w-])(?:{_TITLES})\.?\s+"
-    rf"(?P<name>(?:{_PARTICLE_RE}\s*)*{_CAP_WORD}(?:\s+(?:{_PARTICLE_RE}\s*)*{_CAP_WORD})?)"
+    rf"(?<![\w-])(?:{_TITLES})\.?[ \t]+"
+    rf"(?P<name>{_PARTICLES_SEQ}{_CAP_WORD}(?:[ \t]+{_PARTICLES_SEQ}{_CAP_WORD})?)"
 )
 _LOWER_TITLE_NAME_RE = re.compile(
-    rf"(?<![\w-])(?:{_LOWER_TITLES})\.?\s+(?P<name>(?:(?:le|la|de|du|d')\s*)?{_ANY_WORD}(?:\s+{_ANY_WORD})?)"
+    rf"(?<![\w-])(?:{_LOWER_TITLES})\.?[ \t]+"
+    rf"(?P<name>(?:(?:le|la|de|du)[ \t]+|d['’])?{_ANY_WORD}(?:[ \t]+{_ANY_WORD})?)"
 )
 _CUE_RE = re.compile(
     r"(?i)(?:anim[ée]e?s?\s+par|animateur|animatrice|facilitat(?:eur|rice)|rapporteu(?:r|se)|"
@@ -203,7 +205,7 @@ _CUE_RE = re.compile(
 _WORD_RE = re.compile(_ANY_WORD)
 _TITLE_ONLY_RE = re.compile(rf"^(?:{_TITLES})\.?$", re.IGNORECASE)
 _WORD_BEFORE_RE = re.compile(rf"({_ANY_WORD})[ \t]+$")
-_CAP_WORD_RE = re.compile(_CAP_WORD)
+_CAP_WORD_RE = re.compile(rf"(?<![\w'’-]){_CAP_WORD}")
 _UPPER_WORD_RE = re.compile(rf"[{_UP}]{{2,}}(?:['’-][{_UP}]+)*")
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|/|&|\bet\b|\+)\s*", re.IGNORECASE)
 _SENTENCE_END = set(".!?:;•*-–—>«»\"()[]\n")
@@ -244,11 +246,24 @@ def _french_lexicon() -> tuple[frozenset[str], frozenset[str]]:
     lookups = lemmatizer.lookups  # type: ignore[attr-defined]
     index = lookups.get_table("lemma_index")
     plain: set[str] = {w.lower() for w in STOP_WORDS}
+    # infinitives are missing from the verb list but are the lemma of their inflected forms
+    lookup = lookups.get_table("lemma_lookup")
+    strings = load_spacy().vocab.strings
+    lookup_strings = {key: strings[key] for key in lookup if key in strings}
+    # (a lemma reached only from its plural, "carters" → "carter", is a noun, not a verb)
+    for form_key, value in lookup.items():
+        form = lookup_strings.get(form_key)
+        for lemma in [value] if isinstance(value, str) else value:
+            if lemma.endswith(("er", "ir", "re", "oir")) and " " not in lemma and form not in (lemma + "s", None):
+                plain.add(lemma)
     nouns: set[str] = set()
     for pos in ("adj", "adv", "verb", "noun"):
         key = get_string_id(pos)
         if key in index:
             (nouns if pos == "noun" else plain).update(index[key])
+    # also without accents: answers are often typed without them ("eglise", "misere")
+    plain.update({_fold(w) for w in plain})
+    nouns.update({_fold(w) for w in nouns})
     return frozenset(plain), frozenset(nouns)
 
 
@@ -274,6 +289,14 @@ def _is_common_word(word: str) -> bool:
     return _is_plain_word(low) or low in _french_lexicon()[1]
 
 
+_ELIDED_RE = re.compile(r"^(?:[cdjlmnstCDJLMNST]|[Qq]u)['’][a-zàâäçéèêëîïôöùûüÿæœ]")
+
+
+def _is_elided_word(word: str) -> bool:
+    """``C'est``, ``j'essaie``, ``l'hôpital``: an elided article or pronoun, never a name (``D'Aboville`` is)."""
+    return bool(_ELIDED_RE.match(word))
+
+
 def _is_first_name(word: str) -> bool:
     """True for a first name of :data:`FIRST_NAMES` (hyphenated names: every part is one)."""
     parts = [p for p in _fold(word).split("-") if p]
@@ -287,6 +310,8 @@ def _is_place(words: str) -> bool:
 
 def _is_blocked_word(word: str) -> bool:
     """True for words that are never (part of) a person name here."""
+    if _is_elided_word(word):
+        return True
     folded = _fold(word)
     return folded in NOT_NAMES or _is_place(word) or any(p in NOT_NAMES for p in folded.split("-") if p)
 
@@ -298,6 +323,8 @@ def _sentence_start(text: str, pos: int) -> bool:
         i -= 1
     if i < 0 or text[i] in _SENTENCE_END:
         return True
+    if not (text[i].isalnum() or text[i] in ",'’"):
+        return True  # "&&" separators, ellipses, slashes...
     # numbered items "1." / "2)"
     return text[i].isdigit() and (i == 0 or not text[i - 1].isalpha())
 
@@ -376,6 +403,7 @@ class _Person:
     variants: list[str] = field(default_factory=list)  # forms as written (for the key file)
     first: str | None = None
     last: str | None = None
+    listed: bool = False  # from a list of known names or a name column: matched in lower case too
 
     @property
     def multiword(self) -> bool:
@@ -413,9 +441,9 @@ class _Registry:
     def add_known(self, name: str) -> int:
         """Add a name from a list: exact form match or a new person (no merging by parts)."""
         key = _norm_name(name)
-        if key in self.by_form:
-            return self.by_form[key][0]
-        return self._new(name)
+        idx = self.by_form[key][0] if key in self.by_form else self._new(name)
+        self.persons[idx].listed = True
+        return idx
 
     def _with_first(self, first: str) -> list[int]:
         return [i for i, p in enumerate(self.persons) if p.multiword and p.first == first]
@@ -429,6 +457,7 @@ class _Registry:
     def _merge_into(self, target: int, bare: int) -> None:
         """Fold the single-word person ``bare`` into the full-name person ``target``."""
         t, b = self.persons[target], self.persons[bare]
+        t.listed = t.listed or b.listed
         if t.token is None:
             t.token = b.token
         elif b.token is not None and b.token != t.token:
@@ -485,6 +514,16 @@ class _Registry:
         return person.token
 
     # ---- matching ---------------------------------------------------------------------------------
+    def lower_case_forms(self, forms: dict[str, int]) -> frozenset[str]:
+        """Forms that may be matched in lower case: several words, or a person from a list or a name column.
+
+        A single word only found by the NER or after a title (``Kervella``, or a false positive
+        such as ``Racisme``) is matched elsewhere only when capitalised.
+        """
+        return frozenset(
+            f for f, idx in forms.items() if len(f.split()) > 1 or self.persons[idx].listed
+        )
+
     def match_forms(self) -> dict[str, int]:
         """Folded forms to look for in texts → person index (full forms, unambiguous first/last names)."""
         forms: dict[str, int] = {}
@@ -505,7 +544,9 @@ class _Registry:
         people = {}
         with_token = [p for p in self.persons if p.token]
         for person in sorted(with_token, key=lambda p: _token_number(p.token or "")):
-            people[person.token] = {"nom": person.name, "formes": sorted(set(person.variants))}
+            people[person.token] = {
+                "nom": person.name, "formes": sorted(set(person.variants)), "liste": person.listed
+            }
         return {
             "description": "Clé de pseudonymisation AREAS : confidentielle, ne jamais copier dans outputs/.",
             "version": 1,
@@ -707,6 +748,7 @@ class Pseudonymizer:
             if not match or not isinstance(entry, dict) or not isinstance(entry.get("nom"), str):
                 raise AreasError(f"{path.name} : entrée « {token} » invalide dans la clé de pseudonymisation.")
             idx = reg._new(entry["nom"], token=str(token))
+            reg.persons[idx].listed = bool(entry.get("liste", False))
             for form in entry.get("formes", []):
                 reg._add_form(idx, str(form))
             reg.next_number = max(reg.next_number, int(match[1]) + 1)
@@ -724,6 +766,7 @@ class Pseudonymizer:
         if not name:
             return part
         idx = self._registry.resolve(name)
+        self._registry.persons[idx].listed = True
         return f"{lead}{prefix}{self._registry.token_of(idx)}{trail}"
 
     def _pseudonymize_texts(self, texts: list[str]) -> list[str]:
@@ -744,7 +787,8 @@ class Pseudonymizer:
         for mention in sorted(mentions, key=lambda m: -len(m.split())):
             self._registry.resolve(mention)
         self._registry.consolidate()
-        matcher = _build_matcher(self._registry.match_forms())
+        forms = self._registry.match_forms()
+        matcher = _build_matcher(forms, self._registry.lower_case_forms(forms))
         out: list[list[Detection]] = []
         for text, folded_text, spans, contact in zip(
             masked, (_fold(t) for t in masked), first_pass, contacts, strict=True
@@ -800,9 +844,13 @@ def _apply(text: str, dets: list[Detection]) -> str:
 
 def _drop_overlaps(spans: list[_Span]) -> list[_Span]:
     """Keep the longest of overlapping spans (ties: earliest source in the list)."""
+    if not spans:
+        return []
+    taken = bytearray(max(e for _, e, _ in spans))
     chosen: list[_Span] = []
     for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
-        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+        if not any(taken[span[0] : span[1]]):
+            taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
             chosen.append(span)
     return sorted(chosen)
 
@@ -890,6 +938,8 @@ def _ner_person_spans(texts: list[str]) -> list[list[_Span]]:
                 continue
             s, e = trimmed
             words = [m.group(0) for m in _WORD_RE.finditer(text, s, e)]
+            if len(words) == 1 and words[0].isupper():
+                continue  # a word in capitals alone: an acronym or a shouted word, not a name
             single_inside = len(words) == 1 and not _sentence_start(text, s)
             # a capitalised noun inside a sentence tagged PER is kept ("conseillé Carter"); at the
             # start of a line it is too often a heading or a verb ("Repérer ...")
@@ -899,7 +949,7 @@ def _ner_person_spans(texts: list[str]) -> list[list[_Span]]:
     return out
 
 
-_SURNAME_AFTER_RE = re.compile(rf"[ \t]+((?:{_PARTICLE_RE}[ \t]*)*)({_CAP_WORD})")
+_SURNAME_AFTER_RE = re.compile(rf"[ \t]+({_PARTICLES_SEQ})({_CAP_WORD})")
 _CAPS_BEFORE_RE = re.compile(rf"((?:[{_UP}]{{2,}}['’-]?)+(?:[ \t]+(?:[{_UP}]{{2,}}['’-]?)+)?)[ \t]+$")
 # Words that put a name into an address or a building ("rue Jean Jaurès", "salle Jean Monnet").
 _ADDRESS_WORDS = frozenset(
@@ -912,7 +962,7 @@ _SPEECH_CUE_RE = re.compile(
     rf"(?<![\w-])(?P<cue>[Ss]elon|[Dd]['’]apr[eè]s|[Aa]vis|[Tt][ée]moignage|[Rr]etour|[Rr][ée]ponse|[Pp]ropos"
     rf"|[Ii]ntervention|[Qq]uestion|[Rr]emarque|[Pp]roposition|[Pp]arole|[Hh]istoire|[Ee]xp[ée]rience"
     rf"|[Pp]our)(?:[ \t]+d(?:e[ \t]+|['’]))?[ \t]*"
-    rf"(?P<name>{_CAP_WORD}(?:[ \t]+(?:{_PARTICLE_RE}[ \t]*)*{_CAP_WORD})?)"
+    rf"(?P<name>{_CAP_WORD}(?:[ \t]+{_PARTICLES_SEQ}{_CAP_WORD})?)"
 )
 # A role or an age right after a name: "Kerhervé (pharmacien)", "Thérèse, 82 ans".
 _ROLE_WORDS = (
@@ -923,7 +973,7 @@ _ROLE_WORDS = (
     r"|[ée]pouse|mari|m[èe]re|p[èe]re|fils|fille|\d{1,3}\s*ans"
 )
 _ROLE_AFTER_RE = re.compile(
-    rf"(?P<name>(?:{_CAP_WORD}[ \t]+)?(?:{_PARTICLE_RE}[ \t]*)*{_CAP_WORD})[ \t]*(?:\(|,)[ \t]*"
+    rf"(?<![\w'’-])(?P<name>(?:{_CAP_WORD}[ \t]+)?{_PARTICLES_SEQ}{_CAP_WORD})[ \t]*(?:\(|,)[ \t]*"
     rf"(?i:{_ROLE_WORDS})\b"
 )
 
@@ -944,11 +994,12 @@ def _extend_surname(text: str, start: int, end: int) -> tuple[int, int]:
         acronym = word.isupper() and len(word) <= 3
         if not (_is_blocked_word(word) or acronym or _TITLE_ONLY_RE.match(word)):
             end = m.end()
-    before = _CAPS_BEFORE_RE.search(text, 0, start)
+    window = max(0, start - 80)
+    before = _CAPS_BEFORE_RE.search(text[window:start])
     if before:
         words = before.group(1).split()
         if not any(_is_blocked_word(w) for w in words) and any(len(w) >= 3 for w in words):
-            start = before.start(1)
+            start = window + before.start(1)
     return start, end
 
 
@@ -1039,27 +1090,30 @@ def _rule_person_spans(text: str) -> list[_Span]:
     return spans
 
 
-def _build_matcher(forms: dict[str, int]) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+_Matcher = tuple[re.Pattern[str] | None, frozenset[str]]
+
+
+def _build_matcher(forms: dict[str, int], lower_ok: frozenset[str]) -> _Matcher:
     if not forms:
-        return None, forms
+        return None, lower_ok
     ordered = sorted(forms, key=lambda f: (-len(f), f))
     pattern = "|".join(_form_pattern(f) for f in ordered)
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), forms
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), lower_ok
 
 
-def _known_spans(text: str, folded: str, matcher: tuple[re.Pattern[str] | None, dict[str, int]]) -> list[_Span]:
+def _known_spans(text: str, folded: str, matcher: _Matcher) -> list[_Span]:
     """Occurrences of known forms (key, lists, corpus) in a text, on folded text."""
-    regex, _forms = matcher
+    regex, lower_ok = matcher
     if regex is None:
         return []
     spans: list[_Span] = []
     for m in regex.finditer(folded):
         original = text[m.start() : m.end()]
         form = _norm_name(original)
-        if _needs_capital(form):
+        if _needs_capital(form) or form not in lower_ok:
             if not any(w[:1].isupper() for w in original.split()):
                 continue
-            previous = _WORD_BEFORE_RE.search(text, 0, m.start())
+            previous = _WORD_BEFORE_RE.search(text[max(0, m.start() - 60) : m.start()])
             if previous and previous.group(1)[:1].isupper() and _is_blocked_word(previous.group(1)):
                 continue  # "Octobre Rose", "Marche Bleue": part of a capitalised phrase
         spans.append((m.start(), m.end(), "connu"))

@@ -79,6 +79,38 @@ def spot_check(n_show: int) -> None:
         print(f"    l.{i + 1} [{d.source}] {d.text!r} : {texts[i][:110]}")
 
 
+def open_answers_check(n_answers: int, n_show: int) -> None:
+    """Replacements in real open answers (Grand Débat 2019, Entendre la France): what content is lost."""
+    path = SHARED_DIR / "external" / "elf_coded_answers.csv"
+    if not path.exists():
+        print(f"\n(contrôle sur réponses ouvertes ignoré : {path} absent)")
+        return
+    seen: dict[str, None] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            seen.setdefault(row["corpus"], None)
+            if len(seen) >= n_answers:
+                break
+    texts = list(seen)
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Pseudonymizer(key_path=Path(tmp) / "cle.json")
+        t0 = time.perf_counter()
+        detections = p.detect(texts)
+        elapsed = time.perf_counter() - t0
+    found: dict[str, int] = {}
+    for dets in detections:
+        for d in dets:
+            if d.kind == "personne":
+                found[d.text] = found.get(d.text, 0) + 1
+    n_spans = sum(found.values())
+    n_texts = sum(1 for dets in detections if any(d.kind == "personne" for d in dets))
+    n_chars = sum(map(len, texts))
+    print(f"\nRéponses ouvertes réelles (Grand Débat 2019, {len(texts)} réponses, {n_chars} caractères) : "
+          f"{n_spans} noms remplacés dans {n_texts} réponses ; {elapsed:.2f} s")
+    for text, count in sorted(found.items(), key=lambda kv: -kv[1])[:n_show]:
+        print(f"    {count:3d} × {text!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--verbose", action="store_true", help="list leaks and wrong replacements")
@@ -88,6 +120,7 @@ def main() -> None:
     run("Jeu de mise au point", *load_set("lignes_avec_noms.jsonl", "lignes_sans_noms.txt"), known, args.verbose)
     run("Jeu de contrôle", *load_set("controle_avec_noms.jsonl", "controle_sans_noms.txt"), known, args.verbose)
     spot_check(args.show)
+    open_answers_check(2000, args.show)
 
 
 if __name__ == "__main__":
