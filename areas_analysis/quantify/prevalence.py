@@ -204,5 +204,7 @@ def describe_prevalence(
         if not by_cols:
             p = table.loc[table["theme_id"] == best, "proportion"].iloc[0]
             text = text[:-2] + f", {fr_pct(p)})."
+    text += (" Les intervalles supposent des unités indépendantes : ils sont optimistes quand des unités se "
+             "ressemblent (segments d'une même table ou d'un même atelier).")
     text += " Un thème non évoqué n'est pas forcément absent des préoccupations : il n'a pas été dit ou codé."
     return text
