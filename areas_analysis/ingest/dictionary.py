@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -55,6 +56,7 @@ KINDS: tuple[str, ...] = get_args(Kind)
 Layout = Literal["cell", "columns"]
 
 
+@lru_cache(maxsize=100_000)
 def normalize_label(value: str) -> str:
     """Comparison key for a French answer label.
 
@@ -141,6 +143,7 @@ _DATE_FORMATS: tuple[str, ...] = (
     "%d/%m/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d",
     "%Y/%m/%d %H:%M:%S", "%d/%m/%Y - %H:%M", "%d/%m/%Y - %H:%M:%S",
 )
+_DATE_SHAPE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
 _ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f")
 
 
@@ -166,6 +169,8 @@ def parse_date(value: str, fmt: str | None = None) -> datetime | None:
     ISO dates (as written for real date cells of an XLSX file) are always accepted.
     """
     text = str(value).strip()
+    if fmt is None and not _DATE_SHAPE.match(text):
+        return None  # fast path: strptime over every format is slow on non-date columns
     formats = ((fmt,) if fmt else _DATE_FORMATS) + _ISO_FORMATS
     for f in formats:
         try:
@@ -569,6 +574,7 @@ def _date_format(values: list[str]) -> tuple[bool, str | None]:
     """Whether ≥ 90 % of values are dates, and the single format fitting them all (if any)."""
     if not values:
         return False, None
+    values = list(dict.fromkeys(values))[:500]  # distinct values are enough to decide
     ok = [v for v in values if parse_date(v) is not None]
     if len(ok) < 0.9 * len(values):
         return False, None
