@@ -108,3 +108,19 @@ def test_notes_with_unknown_heading_are_kept_not_refused(tmp_path: Path) -> None
     seg = rows[rows["kind"] == "segment"]
     assert seg["section"].tolist() == ["vecu_aidants", "remarques_vrac"]
     assert seg["heading"].tolist() == ["VÉCU DES AIDANTS", "Remarques en vrac :"]
+
+
+def test_wrong_header_rows_gets_a_hint() -> None:
+    """A Framaforms export (3 header rows) read with a 1-header-row dictionary."""
+    with pytest.raises(InputError) as err:
+        read_survey(BAD.parent / "survey" / "framaforms_export.tsv", DICT)
+    first = err.value.problems[0]
+    assert (first.row, first.column) == (1, None) and "vérifiez « header_rows »" in first.message
+    assert all(p.message.startswith("colonne attendue absente") for p in err.value.problems[1:])
+
+
+def test_trailing_separators_do_not_make_columns(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Identifiant;Commune de résidence;;\nU1;Bédée;;\nU2;Iffendic;;\n", encoding="utf-8")
+    s = read_survey(path, BAD / "usagers_utf8.yaml")
+    assert s.ignored_columns == [] and s.responses["commune"].tolist() == ["Bédée", "Iffendic"]

@@ -366,6 +366,8 @@ def read_raw_export(path: str | Path, *, encoding: str | None = None, separator:
         rows.append(cells)
         index.append(i)
     frame = pd.DataFrame(rows, columns=headers, index=pd.Index(index, name="ligne"), dtype="str")
+    unnamed_empty = [h for h in headers if h.startswith("(colonne ") and frame[h].isna().all()]
+    frame = frame.drop(columns=unnamed_empty)  # trailing separators: columns without header nor data
     return RawExport(frame, file, enc, detected, sep, header_rows, newline, problems)
 
 

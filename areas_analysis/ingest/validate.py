@@ -216,8 +216,13 @@ def validate_and_type(raw: pd.DataFrame, dictionary: Dictionary, *, file: str, h
             else:
                 first[key] = int(row)
     problems += _required_multi(raw, dictionary, file)
+    expected = [h for spec in dictionary.columns for h in spec.headers()]
+    if len(expected) > 1 and missing_cols >= set(expected):
+        hint = ("aucune colonne du dictionnaire n'a été trouvée : vérifiez « header_rows » "
+                f"(lignes d'en-tête, ici {header_row}) et le séparateur")
+        problems.insert(0, Problem(file, hint, row=header_row))
     order = {h: i for i, h in enumerate(list(raw.columns) + sorted(missing_cols))}
-    problems.sort(key=lambda p: (p.row or 0, order.get(p.column or "", -1)))
+    problems.sort(key=lambda p: (p.row or 0, order.get(p.column or "", -1)))  # stable: the hint stays first
 
     clean = raw.copy()
     for row, header in bad:
