@@ -624,7 +624,7 @@ def infer_dictionary(raw: pd.DataFrame, *, header_rows: int = 1, questionnaire: 
 
     Args:
         raw: Export with headers as columns and text cells (``NA`` when empty),
-            as returned in :attr:`SurveyData.raw`.
+            as in :attr:`RawExport.frame` (:func:`read_raw_export`).
         header_rows: Header rows of the export, written into the draft.
         questionnaire: Short name of the questionnaire.
         version: Version string of the draft.
