@@ -293,6 +293,14 @@ class Dictionary:
         """The ``id`` column, if the questionnaire has one."""
         return next((c for c in self.columns if c.kind == "id"), None)
 
+    def names(self, kind: Kind | None = None) -> list[str]:
+        """Tidy names of the columns, in questionnaire order, optionally of one ``kind`` (``"likert"``...)."""
+        return [c.name for c in self.columns if kind is None or c.kind == kind]
+
+    def labels(self) -> dict[str, str]:
+        """Tidy name → question text as in the export (for tables and figure labels)."""
+        return {c.name: c.column for c in self.columns}
+
     def spec(self, name: str) -> ColumnSpec:
         """The column spec with tidy name ``name``."""
         for c in self.columns:

@@ -50,6 +50,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..communes import COMMUNES_BROCELIANDE
 from ..errors import AreasError, InputError, Problem
 from ..segments import segment_line, split_sentences, strip_boilerplate
 from ._encoding import read_text
@@ -159,17 +160,6 @@ class AtelierMeta:
 
 
 # --------------------------------------------------------------------------- metadata
-
-#: Communes of the Pays de Brocéliande (official spelling), to restore accents from file-name slugs.
-COMMUNES_BROCELIANDE: tuple[str, ...] = (
-    "Bédée", "Breteil", "Iffendic", "La Nouaye", "Montfort-sur-Meu", "Pleumeleuc", "Saint-Gonlay", "Talensac",
-    "Bléruais", "Boisgervilly", "Gaël", "Irodouër", "La Chapelle-du-Lou-du-Lac", "Landujan", "Le Crouais",
-    "Médréac", "Montauban-de-Bretagne", "Muel", "Quédillac", "Saint-M'Hervon", "Saint-Maugan",
-    "Saint-Méen-le-Grand",
-    "Saint-Onen-la-Chapelle", "Saint-Pern", "Saint-Uniac", "Bréal-sous-Montfort", "Maxent", "Monterfil",
-    "Paimpont", "Plélan-le-Grand", "Saint-Péran", "Saint-Thurial", "Treffendel",
-)
-
 
 def commune_slug(name: str) -> str:
     """File-name slug of a commune: ``"Saint-Méen-le-Grand"`` → ``"saint-meen-le-grand"``."""

@@ -24,6 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from ..communes import normalize_commune
 from ..errors import Problem
 from .dictionary import (
     _FALSE_KEYS,
@@ -279,7 +280,10 @@ def _type(clean: pd.DataFrame, dictionary: Dictionary) -> pd.DataFrame:
         elif spec.kind == "date":
             parsed = [parse_date(str(v), spec.format) if not pd.isna(v) else None for v in col]
             out[spec.name] = pd.Series(pd.to_datetime(parsed), index=index).astype("datetime64[ns]")
-        elif spec.kind in ("id", "commune"):
+        elif spec.kind == "commune":
+            out[spec.name] = pd.Series([normalize_commune(str(v)) if not pd.isna(v) else pd.NA for v in col],
+                                       index=index, dtype="str")
+        elif spec.kind == "id":
             out[spec.name] = pd.Series([" ".join(str(v).split()) if not pd.isna(v) else pd.NA for v in col],
                                        index=index, dtype="str")
         else:

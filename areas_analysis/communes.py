@@ -1,0 +1,60 @@
+"""Communes of the Pays de Brocéliande: the official list and a normaliser for typed names.
+
+Exports and paper entry spell communes many ways (« IFFENDIC », « St Méen »,
+« Breal sous Montfort », « Paimpont (forêt) », « Montfort »). Grouping by
+commune needs one spelling, so ``commune`` columns are normalised to the
+official name when the typed value designates exactly one commune of the list;
+anything else (a commune outside the territory, a typo) is kept as typed, so
+nothing is lost or guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Communes of the Pays de Brocéliande (official spelling).
+COMMUNES_BROCELIANDE: tuple[str, ...] = (
+    "Bédée", "Breteil", "Iffendic", "La Nouaye", "Montfort-sur-Meu", "Pleumeleuc", "Saint-Gonlay", "Talensac",
+    "Bléruais", "Boisgervilly", "Gaël", "Irodouër", "La Chapelle-du-Lou-du-Lac", "Landujan", "Le Crouais",
+    "Médréac", "Montauban-de-Bretagne", "Muel", "Quédillac", "Saint-M'Hervon", "Saint-Maugan",
+    "Saint-Méen-le-Grand", "Saint-Onen-la-Chapelle", "Saint-Pern", "Saint-Uniac", "Bréal-sous-Montfort",
+    "Maxent", "Monterfil", "Paimpont", "Plélan-le-Grand", "Saint-Péran", "Saint-Thurial", "Treffendel",
+    "Saint-Malon-sur-Mel",
+)
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def fold_commune(name: str) -> str:
+    """Lower-case, accent-free, punctuation-free form: ``"St-Méen"`` → ``"saint meen"``."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\([^)]*\)", " ", text)  # « Paimpont (forêt) »
+    words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+@lru_cache(maxsize=8)
+def _index(communes: tuple[str, ...]) -> dict[str, str]:
+    return {fold_commune(c): c for c in communes}
+
+
+def normalize_commune(value: str | None, communes: tuple[str, ...] = COMMUNES_BROCELIANDE) -> str | None:
+    """Official spelling of a typed commune name, or the value as typed when it is not unambiguous.
+
+    Matching: same folded form (case, accents, hyphens, « St »), else the typed
+    words are the first words of exactly one commune (« Montfort » →
+    Montfort-sur-Meu, « St Méen » → Saint-Méen-le-Grand). Empty → ``None``.
+    """
+    if value is None:
+        return None
+    typed = " ".join(str(value).split())
+    if not typed:
+        return None
+    folded = fold_commune(typed)
+    index = _index(communes)
+    if folded in index:
+        return index[folded]
+    candidates = [official for key, official in index.items() if folded and key.startswith(folded + " ")]
+    return candidates[0] if len(candidates) == 1 else typed
