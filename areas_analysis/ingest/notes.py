@@ -283,6 +283,22 @@ class _Line:
     bold: bool = False
 
 
+
+def manifest_table(path: str | Path) -> pd.DataFrame:
+    """The checked manifest as a table, one row per atelier file (for indicators and overviews).
+
+    Returns:
+        New DataFrame ``fichier, atelier_id, commune, date, public, participants``
+        (``participants`` a nullable integer), in manifest order.
+
+    Raises:
+        InputError: as :func:`read_manifest`.
+    """
+    rows = [{"fichier": p.name, "atelier_id": m.atelier_id, "commune": m.commune, "date": m.date,
+             "public": m.public, "participants": m.participants} for p, m in read_manifest(path).items()]
+    out = pd.DataFrame(rows, columns=["fichier", "atelier_id", "commune", "date", "public", "participants"])
+    return out.astype({"participants": "Int64"})
+
 def canonical_section(heading: str) -> tuple[str, bool]:
     """Canonical section of a heading text and whether it is in the vocabulary.
 
