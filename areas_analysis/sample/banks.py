@@ -54,7 +54,6 @@ THEMES: tuple[ThemeBank, ...] = (
         "départs en retraite non remplacés, recours aux urgences faute de médecin.",
         keywords=("médecin traitant", "généraliste", "rendez-vous", "RDV", "délai", "retraite",
                   "spécialiste", "désert médical", "nouveaux patients", "créneau"),
-        parent="acces_soins",
         constats=(
             "Plus de médecin traitant depuis le départ en retraite du nôtre",
             "Délais de RDV trop longs chez le généraliste",
@@ -106,7 +105,6 @@ THEMES: tuple[ThemeBank, ...] = (
         "ou aux proches pour se rendre aux rendez-vous, solutions de mobilité.",
         keywords=("transport", "voiture", "distance", "km", "bus", "permis", "déplacement", "mobilité",
                   "covoiturage", "taxi"),
-        parent="acces_soins",
         constats=(
             "Pas de transport en commun pour aller au cabinet",
             "Le bus ne passe que deux fois par jour",
@@ -572,7 +570,6 @@ THEMES: tuple[ThemeBank, ...] = (
         "avance de frais, renoncement aux soins pour raisons financières, droits (C2S).",
         keywords=("coût", "reste à charge", "dépassements", "mutuelle", "remboursement", "argent",
                   "avance de frais", "C2S", "secteur 2", "renoncement"),
-        parent="acces_soins",
         constats=(
             "Reste à charge trop élevé pour les lunettes et les dents",
             "Dépassements d'honoraires chez les spécialistes",
