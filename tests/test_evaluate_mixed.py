@@ -45,11 +45,14 @@ def test_mixed_model_coefficient_matches_statsmodels_called_directly(many):
         g = many[many["item"] == row["item"]].copy()
         g["pp"] = (g["patient_partenaire"] == "Oui").astype(float)
         ref = smf.mixedlm("difference ~ pp", g, groups=g["session_id"]).fit(reml=True)
-        ci = ref.conf_int().loc["pp"]
-        assert row["effet"] == pytest.approx(ref.params["pp"], rel=1e-6)
-        assert row["ic_bas"] == pytest.approx(ci.iloc[0], rel=1e-6)
-        assert row["ic_haut"] == pytest.approx(ci.iloc[1], rel=1e-6)
-        assert row["p"] == pytest.approx(ref.pvalues["pp"], rel=1e-6)
+        b, se = ref.params["pp"], ref.bse["pp"]
+        df = g["session_id"].nunique() - 2  # between-within degrees of freedom
+        q = stats.t.ppf(0.975, df)
+        assert row["effet"] == pytest.approx(b, rel=1e-6)
+        assert row["ic_bas"] == pytest.approx(b - q * se, rel=1e-6)
+        assert row["ic_haut"] == pytest.approx(b + q * se, rel=1e-6)
+        assert row["p"] == pytest.approx(2 * stats.t.sf(abs(b / se), df), rel=1e-6)
+        assert row["p"] > ref.pvalues["pp"]  # more conservative than statsmodels' Wald z
         var_re = float(ref.cov_re.iloc[0, 0])
         assert row["variance_seances"] == pytest.approx(var_re, rel=1e-6)
         assert row["icc"] == pytest.approx(var_re / (var_re + ref.scale), rel=1e-6)
@@ -57,6 +60,7 @@ def test_mixed_model_coefficient_matches_statsmodels_called_directly(many):
         assert (row["n_seances_avec"], row["n_seances_sans"]) == (6, 6)
     assert out["p_ajuste"].to_numpy() == pytest.approx(multipletests(out["p"], method="holm")[1])
     assert out["methode"].str.contains("intercept aléatoire par séance").all()
+    assert out["methode"].str.contains("loi t à 10 ddl").all()
     # the simulated effect (1 point on item a) is recovered within 3 standard errors
     a = out.set_index("item").loc["a"]
     se = (a["ic_haut"] - a["ic_bas"]) / (2 * 1.959964)

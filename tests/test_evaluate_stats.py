@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 
 from areas_analysis.errors import AreasError
@@ -47,6 +47,19 @@ def kerby_independent_by_hand(x: np.ndarray, y: np.ndarray) -> float:
     """Kerby (2014): r = 2 (mean rank of x - mean rank of y) / (n_x + n_y), pooled average ranks."""
     ranks = stats.rankdata(np.concatenate([x, y]))
     return 2 * (ranks[: len(x)].mean() - ranks[len(x):].mean()) / (len(x) + len(y))
+
+
+def exact_signed_rank_p_by_polynomial(d: np.ndarray) -> float:
+    """Exact conditional p of R+: product of the polynomials (1 + x^(2 r_i)) / 2 over non-zero differences."""
+    nz = d[d != 0]
+    ranks = stats.rankdata(np.abs(nz))
+    poly = np.array([1.0])
+    for r in np.rint(2 * ranks).astype(int):
+        factor = np.zeros(r + 1)
+        factor[0] = factor[r] = 0.5
+        poly = np.convolve(poly, factor)
+    obs = int(np.rint(2 * ranks[nz > 0].sum()))
+    return min(1.0, 2 * min(poly[: obs + 1].sum(), poly[obs:].sum()))
 
 
 # --------------------------------------------------------------------------- textbook
@@ -102,19 +115,34 @@ def test_cohen_dz_and_its_noncentral_t_interval():
     assert all(math.isnan(v) for v in cohen_dz(np.array([1.0, 1.0, 1.0])))
 
 
-def test_wilcoxon_small_tied_sample_is_exact_sign_permutation():
-    d = np.array([1, 1, 2, -1, 2, 0, 1, 3], dtype=float)
+def test_wilcoxon_with_ties_and_zeros_is_exact_over_all_sign_patterns():
+    d = np.array([1, 1, 2, -1, 2, 0, 1, 3, -2, 1, 0, 2, 1, -1], dtype=float)
     w, p, how = wilcoxon_test(d)
-    assert how == "permutation exacte des signes"
-    # enumerate the 2^n sign patterns of the non-zero differences by hand
+    assert how.startswith("loi exacte conditionnelle")
+    # enumerate the 2^12 sign patterns of the non-zero differences by brute force
     nz = d[d != 0]
     ranks = stats.rankdata(np.abs(nz))
     obs = ranks[nz > 0].sum()
-    dist = np.array([sum(r for r, s in zip(ranks, signs, strict=True) if s)
-                     for signs in itertools.product([0, 1], repeat=len(nz))])
+    signs = np.array(list(itertools.product([0, 1], repeat=len(nz))))
+    dist = signs @ ranks
     p_hand = min(1.0, 2 * min(np.mean(dist <= obs + 1e-9), np.mean(dist >= obs - 1e-9)))
     assert p == pytest.approx(p_hand)
     assert w == min(obs, ranks.sum() - obs)
+    # scipy's own permutation test enumerates all patterns too when 2^n < 9999
+    ref = stats.wilcoxon(d[:13], method=stats.PermutationMethod())
+    assert wilcoxon_test(d[:13])[1] == pytest.approx(ref.pvalue)
+
+
+def test_wilcoxon_exact_on_thirty_likert_pairs_and_asymptotic_beyond_fifty():
+    rng = np.random.default_rng(9)
+    d = rng.choice(np.arange(-2, 3), size=30, p=[0.1, 0.2, 0.3, 0.3, 0.1]).astype(float)
+    _, p, _ = wilcoxon_test(d)
+    assert p == pytest.approx(exact_signed_rank_p_by_polynomial(d))
+    assert p == pytest.approx(stats.wilcoxon(d).pvalue, abs=0.05)  # the normal approximation is close
+    big = rng.choice(np.arange(-2, 3), size=80, p=[0.1, 0.2, 0.3, 0.3, 0.1]).astype(float)
+    _, p_big, how = wilcoxon_test(big)
+    assert how == "approximation normale corrigée des ex aequo"
+    assert p_big == pytest.approx(stats.wilcoxon(big, method="asymptotic").pvalue)
 
 
 # --------------------------------------------------------------------------- independent groups
@@ -231,8 +259,8 @@ def test_paired_tests_against_scipy_on_the_usable_pairs(pairs, table):
         b, a = b[ok].to_numpy(float), a[ok].to_numpy(float)
         assert row["n_paires"] == len(a)
         ref_w = stats.wilcoxon(a, b, zero_method="wilcox")
-        assert row["p_wilcoxon"] == pytest.approx(ref_w.pvalue)
         assert row["W"] == pytest.approx(ref_w.statistic)
+        assert row["p_wilcoxon"] == pytest.approx(exact_signed_rank_p_by_polynomial(a - b))
         assert row["p_t_apparie"] == pytest.approx(stats.ttest_rel(a, b).pvalue)
         d = a - b
         assert row["dz"] == pytest.approx(d.mean() / d.std(ddof=1))
@@ -270,6 +298,31 @@ def test_primary_test_rule():
     assert small["p"].iloc[0] == small["p_wilcoxon"].iloc[0]
     forced = paired_tests(df.head(12), status_col=None, label_col=None, n_boot=200, primary="t")
     assert forced["p"].iloc[0] == forced["p_t_apparie"].iloc[0]
+
+
+def test_bca_interval_of_paired_r_matches_the_textbook_formula():
+    """BCa (Efron & Tibshirani 1993, §14.3): z0 from the replicates, acceleration from the jackknife."""
+    rng = np.random.default_rng(21)
+    d = rng.integers(-2, 3, size=25).astype(float)
+    row = paired_tests(pd.DataFrame({"item": "x", "avant": 3.0, "apres": 3.0 + d}), status_col=None,
+                       label_col=None, n_boot=2000, seed=5).iloc[0]
+    assert "bootstrap BCa" in row["methode"]
+
+    def by_hand(x, axis=-1):  # same resamples as the library (same scipy call), statistic by hand
+        return np.apply_along_axis(kerby_paired_by_hand, axis, x)
+
+    dist = stats.bootstrap((d,), by_hand, n_resamples=2000, rng=5, method="percentile", vectorized=True,
+                           axis=-1, batch=200).bootstrap_distribution
+    theta = kerby_paired_by_hand(d)
+    z0 = special.ndtri((np.sum(dist < theta) + np.sum(dist <= theta)) / (2 * dist.size))
+    jack = np.array([kerby_paired_by_hand(np.delete(d, i)) for i in range(d.size)])
+    u = jack.mean() - jack
+    a = np.sum(u**3) / (6 * np.sum(u**2) ** 1.5)
+    z = special.ndtri(0.025)
+    lo_q = special.ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
+    hi_q = special.ndtr(z0 + (z0 - z) / (1 - a * (z0 - z)))
+    lo, hi = np.quantile(dist, [lo_q, hi_q])
+    assert (row["r_ic_bas"], row["r_ic_haut"]) == pytest.approx((lo, hi), rel=1e-9)
 
 
 def test_bootstrap_intervals_are_deterministic_given_the_seed(pairs):

@@ -1,12 +1,16 @@
-"""Seeded percentile bootstrap for the rank-biserial effect sizes (private).
+"""Seeded bootstrap intervals for the rank-biserial effect sizes (private).
 
-Resampling is vectorised (one ``(n_boot, n)`` index matrix) so that 2,000
-resamples of a 60-student item take milliseconds. The same seed gives the same
-interval on every machine (NumPy ``default_rng``, PCG64).
+Student-level intervals use ``scipy.stats.bootstrap`` with a vectorised
+statistic: BCa by default (Efron 1987, *JASA* 82:171-185; measured coverage
+0.95-0.97 on Likert changes against 0.92-0.93 for the percentile interval, see
+``tests/test_evaluate_calibration.py``), percentile when BCa is degenerate
+(e.g. every resample gives r = 1). The cluster bootstrap is our own
+(percentile). The same seed gives the same interval on every machine.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -59,43 +63,74 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
     return (float(low), float(high))
 
 
-def bootstrap_paired(d: np.ndarray, statistic: Callable[[np.ndarray], np.ndarray], *,
-                     n_boot: int, seed: int, confidence: float) -> tuple[float, float]:
-    """Percentile bootstrap CI of a row-wise statistic of paired differences (pairs resampled)."""
+CI_LABELS = {"bca": "bootstrap BCa", "percentile": "bootstrap percentile"}
+
+
+def _scipy_bootstrap(data: tuple[np.ndarray, ...], statistic: Callable[..., np.ndarray], *, n_boot: int,
+                     seed: int, confidence: float, method: str) -> tuple[float, float, str]:
+    """scipy.stats.bootstrap (BCa or percentile); BCa falls back to percentile when degenerate."""
+    kwargs = dict(n_resamples=n_boot, confidence_level=confidence, rng=seed, vectorized=True, axis=-1,
+                  batch=200)
+    if method == "bca":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # DegenerateDataWarning / division warnings: handled below
+            res = stats.bootstrap(data, statistic, method="BCa", **kwargs)
+        lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
+        if np.isfinite(lo) and np.isfinite(hi):
+            return (lo, hi, CI_LABELS["bca"])
+        method_used = "bootstrap percentile (BCa non calculable : distribution dégénérée)"
+    else:
+        method_used = CI_LABELS["percentile"]
+    res = stats.bootstrap(data, statistic, method="percentile", **kwargs)
+    return (float(res.confidence_interval.low), float(res.confidence_interval.high), method_used)
+
+
+def paired_rb_statistic(zero_method: str) -> Callable[..., np.ndarray]:
+    """Vectorised ``statistic(d, axis)`` of the matched-pairs rank-biserial r, for scipy.stats.bootstrap."""
+    def statistic(d: np.ndarray, axis: int = -1) -> np.ndarray:
+        d = np.moveaxis(np.asarray(d, dtype=float), axis, -1)
+        shape = d.shape[:-1]
+        return rb_paired_rows(d.reshape(-1, d.shape[-1]), zero_method).reshape(shape)
+
+    return statistic
+
+
+def independent_rb_statistic(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Vectorised ``P(X > Y) - P(X < Y)`` over the last axis (batched), for scipy.stats.bootstrap."""
+    x = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
+    y = np.moveaxis(np.asarray(y, dtype=float), axis, -1)
+    return np.mean(np.sign(x[..., :, None] - y[..., None, :]), axis=(-2, -1))
+
+
+def bootstrap_paired(d: np.ndarray, zero_method: str, *, n_boot: int, seed: int, confidence: float,
+                     method: str = "bca") -> tuple[float, float, str]:
+    """Bootstrap CI of the matched-pairs r (pairs resampled); ``(low, high, French method label)``."""
     d = np.asarray(d, dtype=float)
-    if d.size < 2:
-        return (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, d.size, size=(n_boot, d.size))
-    return percentile_interval(statistic(d[idx]), confidence)
+    if d.size < 3:
+        return (float("nan"), float("nan"), "non calculable (moins de 3 paires)")
+    return _scipy_bootstrap((d,), paired_rb_statistic(zero_method), n_boot=n_boot, seed=seed,
+                            confidence=confidence, method=method)
 
 
 def bootstrap_independent(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, confidence: float,
-                          x_clusters: np.ndarray | None = None,
-                          y_clusters: np.ndarray | None = None) -> tuple[float, float]:
-    """Percentile bootstrap CI of the independent-samples rank-biserial r.
+                          method: str = "bca", x_clusters: np.ndarray | None = None,
+                          y_clusters: np.ndarray | None = None) -> tuple[float, float, str]:
+    """Bootstrap CI of the independent-samples rank-biserial r; ``(low, high, French method label)``.
 
     Without clusters each group's students are resampled independently
-    (stratified bootstrap). With cluster labels, whole sessions are resampled
-    within each arm (cluster bootstrap, Field & Welsh 2007), which respects the
+    (stratified bootstrap, BCa or percentile via scipy). With cluster labels,
+    whole sessions are resampled within each arm (cluster bootstrap,
+    percentile; Field & Welsh 2007, *JRSS B* 69:369-390), which respects the
     clustering but is unreliable with few sessions.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.size < 2 or y.size < 2:
-        return (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
+        return (float("nan"), float("nan"), "non calculable (moins de 2 étudiants dans un bras)")
     if x_clusters is None or y_clusters is None:
-        ix = rng.integers(0, x.size, size=(n_boot, x.size))
-        iy = rng.integers(0, y.size, size=(n_boot, y.size))
-        xb = x[ix]
-        yb = y[iy]
-        # mean over the (n_x × n_y) sign matrix of each replicate, in chunks to bound memory
-        out = np.empty(n_boot)
-        step = max(1, int(2_000_000 // (x.size * y.size)))
-        for s in range(0, n_boot, step):
-            out[s:s + step] = np.mean(np.sign(xb[s:s + step, :, None] - yb[s:s + step, None, :]), axis=(1, 2))
-        return percentile_interval(out, confidence)
+        return _scipy_bootstrap((x, y), independent_rb_statistic, n_boot=n_boot, seed=seed,
+                                confidence=confidence, method=method)
+    rng = np.random.default_rng(seed)
     groups_x = [x[x_clusters == c] for c in np.unique(x_clusters)]
     groups_y = [y[y_clusters == c] for c in np.unique(y_clusters)]
     out = np.empty(n_boot)
@@ -104,4 +139,5 @@ def bootstrap_independent(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: in
         cy = rng.integers(0, len(groups_y), size=len(groups_y))
         out[b] = rb_independent(np.concatenate([groups_x[i] for i in cx]),
                                 np.concatenate([groups_y[i] for i in cy]))
-    return percentile_interval(out, confidence)
+    lo, hi = percentile_interval(out, confidence)
+    return (lo, hi, "bootstrap percentile par séances")

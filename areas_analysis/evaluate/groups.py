@@ -100,6 +100,7 @@ def compare_arms(
     labels: Mapping[str, str] | None = None,
     value_label: str | None = None,
     bootstrap: BootstrapUnit = "etudiants",
+    ci_method: Literal["bca", "percentile"] = "bca",
     correction: Correction = "holm",
     confidence: float = 0.95,
     n_boot: int = 2000,
@@ -116,8 +117,8 @@ def compare_arms(
 
     Per item: group sizes and sessions, medians and means per arm,
     Mann-Whitney U (of the "avec" arm) and p, rank-biserial r (positive when
-    the arm with a patient partner is higher) with a seeded percentile
-    bootstrap CI — students resampled within each arm (``"etudiants"``) or
+    the arm with a patient partner is higher) with a seeded bootstrap CI —
+    students resampled within each arm (``"etudiants"``, BCa by default) or
     whole sessions within each arm (``"seances"``, respects the clustering
     but unstable with few sessions) — and the p-value adjusted across items.
 
@@ -135,6 +136,8 @@ def compare_arms(
         value_label: French name of the outcome (default from ``value_col``: ``difference`` →
             "changement (après − avant)", ``apres`` → "score après"...) shown in the table (``critere``).
         bootstrap: Resampling unit of the bootstrap CI.
+        ci_method: Student-level interval: ``"bca"`` (default) or ``"percentile"``
+            (the session bootstrap is always percentile).
         correction: ``"holm"``, ``"fdr_bh"`` or ``"none"``.
         confidence: Confidence level.
         n_boot: Bootstrap resamples.
@@ -144,6 +147,7 @@ def compare_arms(
         One row per item in French columns; ``attrs["note"]``. Input not modified.
     """
     check_choice(bootstrap, ["etudiants", "seances"], "bootstrap")
+    check_choice(ci_method, ["bca", "percentile"], "ci_method")
     check_choice(correction, list(CORRECTION_LABELS), "correction")
     value_label = value_label or outcome_label(value_col)
     check_confidence(confidence)
@@ -168,8 +172,8 @@ def compare_arms(
             cy = g.loc[g["_arm"] == ARM_WITHOUT, session_col].astype(str).to_numpy()
         else:
             cx = cy = None
-        lo, hi = bootstrap_independent(x, y, n_boot=n_boot, seed=seed, confidence=confidence,
-                                       x_clusters=cx, y_clusters=cy)
+        lo, hi, ci_how = bootstrap_independent(x, y, n_boot=n_boot, seed=seed, confidence=confidence,
+                                               method=ci_method, x_clusters=cx, y_clusters=cy)
         label = (labels or {}).get(item) if labels else None
         if label is None and label_col and label_col in grp:
             label = str(grp[label_col].iloc[0])
@@ -194,6 +198,7 @@ def compare_arms(
             "r_ic_bas": lo,
             "r_ic_haut": hi,
             "_how": how,
+            "_ci_how": ci_how,
         })
     if not rows:
         raise AreasError("Aucun item à comparer : la table est vide.")
@@ -207,11 +212,11 @@ def compare_arms(
             else "séances rééchantillonnées dans chaque bras")
     out["methode"] = [
         f"Mann-Whitney U sur le {value_label} ({h}) ; r rang-bisérial (r > 0 : plus élevé avec patient "
-        f"partenaire), IC {pct} % bootstrap percentile ({n_boot} tirages, {unit}, graine {seed}) ; "
+        f"partenaire), IC {pct} % {b} ({n_boot} tirages, {unit}, graine {seed}) ; "
         f"étudiants traités comme indépendants (regroupement par séance ignoré ici) ; p ajusté : {c}"
-        for h, c in zip(out["_how"], out["correction"], strict=True)
+        for h, b, c in zip(out["_how"], out["_ci_how"], out["correction"], strict=True)
     ]
-    out = out.drop(columns="_how")
+    out = out.drop(columns=["_how", "_ci_how"])
     text = (f"Comparaison des étudiants avec et sans patient partenaire sur le {value_label}, item par item "
             "(n_avec, n_sans : étudiants utilisés). Ce test ignore que les étudiants d'une même séance se "
             "ressemblent : ses p-valeurs sont optimistes ; voir l'analyse par séance / modèle mixte.")

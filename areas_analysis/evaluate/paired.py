@@ -42,6 +42,7 @@ __all__ = ["cohen_dz", "paired_tests", "rank_biserial_paired", "wilcoxon_test"]
 
 ZeroMethod = Literal["wilcox", "pratt"]
 Primary = Literal["auto", "wilcoxon", "t"]
+CiMethod = Literal["bca", "percentile"]
 
 #: Default rule for the paired t-test to be primary: at least this many pairs...
 T_MIN_PAIRS = 30
@@ -104,52 +105,86 @@ def cohen_dz(diff: Sequence[float] | np.ndarray, confidence: float = 0.95) -> tu
     t = dz * math.sqrt(n)
     df = n - 1
     alpha = 1 - confidence
-    span = 10 + 2 * abs(t)
+    # the CI of δ is roughly t ± z·sqrt(1 + t²/(2 df)): bracket generously around it
+    span = 8 * math.sqrt(1 + t * t / (2 * df)) + 2
+
+    def cdf(delta: float) -> float:
+        value = float(stats.nct.cdf(t, df, delta))
+        if math.isnan(value):  # scipy's nct is NaN far in the tails: the limit is 1 below t, 0 above
+            return 1.0 if delta < t else 0.0
+        return value
 
     def bound(target: float) -> float:
         # nct.cdf(t; df, δ) decreases with δ: find δ with cdf = target
-        f = lambda delta: stats.nct.cdf(t, df, delta) - target  # noqa: E731
-        return optimize.brentq(f, t - span, t + span, xtol=1e-10)
+        return optimize.brentq(lambda delta: cdf(delta) - target, t - span, t + span, xtol=1e-10)
 
     low = bound(1 - alpha / 2) / math.sqrt(n)
     high = bound(alpha / 2) / math.sqrt(n)
     return (dz, float(low), float(high))
 
 
+def _exact_signed_rank_pvalue(ranks: np.ndarray, r_plus: float) -> float:
+    """Two-sided p of ``R+`` under the exact conditional null (every sign pattern equally likely).
+
+    Average ranks are multiples of one half, so doubled ranks are integers and
+    the distribution of ``R+`` over the ``2^m`` sign patterns is a convolution
+    computed exactly by dynamic programming (no enumeration, ties allowed).
+    Two-sided ``p = min(1, 2 min(P(R+ <= obs), P(R+ >= obs)))`` as in scipy.
+    """
+    doubled = np.rint(2 * ranks).astype(int)
+    probs = np.zeros(int(doubled.sum()) + 1)
+    probs[0] = 1.0
+    for r in doubled:
+        shifted = np.zeros_like(probs)
+        shifted[r:] = probs[: probs.size - r]
+        probs = (probs + shifted) / 2
+    obs = int(np.rint(2 * r_plus))
+    return float(min(1.0, 2 * min(probs[: obs + 1].sum(), probs[obs:].sum())))
+
+
 def wilcoxon_test(diff: Sequence[float] | np.ndarray, zero_method: ZeroMethod = "wilcox",
                   seed: int = DEFAULT_SEED) -> tuple[float, float, str]:
-    """Two-sided Wilcoxon signed-rank test with an explicitly chosen p-value method.
+    """Two-sided Wilcoxon signed-rank test, exact up to 50 non-zero differences.
 
-    The choice is scipy's ``method="auto"`` rule made explicit so the report
-    can say it: exact null distribution when there are no zeros, no ties and
-    at most 50 pairs; exact permutation of the signs (all ``2^n`` sign
-    patterns, hence deterministic) when there are ties or zeros and at most
-    13 pairs; otherwise the normal approximation with tie correction (and
-    Cureton's correction of the zeros under Pratt), without continuity
-    correction. Wilcoxon (1945), *Biometrics Bulletin* 1:80-83; Pratt (1959),
-    *JASA* 54:655-667.
+    Ranks of ``|d|`` (average ranks for ties); zeros dropped (``"wilcox"``) or
+    ranked but never signed (``"pratt"``). With at most 50 non-zero
+    differences the p-value comes from the exact conditional distribution of
+    ``R+`` over all sign patterns (exact with ties and zeros — the usual
+    Likert case — where scipy's ``"auto"`` falls back to the normal
+    approximation beyond 13 pairs); beyond, scipy's normal approximation with
+    tie correction (and Cureton's zero correction under Pratt), without
+    continuity correction. Wilcoxon (1945), *Biometrics Bulletin* 1:80-83;
+    Pratt (1959), *JASA* 54:655-667.
+
+    Args:
+        diff: Paired differences ``after - before``.
+        zero_method: ``"wilcox"`` or ``"pratt"``.
+        seed: Unused (kept for a stable signature; the test is deterministic).
 
     Returns:
-        ``(W, p, French description of the p-value method)``; W is
-        ``min(R+, R-)``. NaN and ``"non testable"`` without non-zero difference.
+        ``(W, p, French description of the p-value method)`` with
+        ``W = min(R+, R-)``; NaN and ``"non testable"`` without non-zero difference.
     """
     d = np.asarray(diff, dtype=float)
-    nonzero = d[d != 0]
-    if nonzero.size == 0:
+    nonzero = d != 0
+    m = int(nonzero.sum())
+    if m == 0:
         return (float("nan"), float("nan"), "non testable (aucune différence non nulle)")
-    has_zeros = nonzero.size < d.size
-    has_ties = np.unique(np.abs(nonzero)).size < nonzero.size
-    if not has_zeros and not has_ties and d.size <= 50:
-        method: object = "exact"
-        how = "loi exacte"
-    elif d.size <= 13:
-        method = stats.PermutationMethod(n_resamples=9999, rng=seed)
-        how = "permutation exacte des signes"
+    ranks = stats.rankdata(np.abs(d[nonzero])) if zero_method == "wilcox" else stats.rankdata(np.abs(d))[nonzero]
+    signs = d[nonzero] > 0
+    r_plus = float(ranks[signs].sum())
+    r_minus = float(ranks[~signs].sum())
+    w = min(r_plus, r_minus)
+    if m <= 50:
+        p = _exact_signed_rank_pvalue(ranks, r_plus)
+        plain = m == d.size and np.unique(ranks).size == m
+        how = ("loi exacte" if plain
+               else "loi exacte conditionnelle (toutes les combinaisons de signes, ex aequo inclus)")
     else:
-        method = "asymptotic"
+        res = stats.wilcoxon(d, zero_method=zero_method, method="asymptotic", correction=False)
+        p = float(res.pvalue)
         how = "approximation normale corrigée des ex aequo"
-    res = stats.wilcoxon(d, zero_method=zero_method, method=method, correction=False)
-    return (float(res.statistic), float(res.pvalue), how)
+    return (w, p, how)
 
 
 def paired_tests(
@@ -169,6 +204,7 @@ def paired_tests(
     correction: Correction = "holm",
     confidence: float = 0.95,
     n_boot: int = 2000,
+    ci_method: CiMethod = "bca",
     seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Compare after with before for each item: Wilcoxon + rank-biserial r, paired t + dz.
@@ -186,7 +222,8 @@ def paired_tests(
       original test, so the test and r answer "among students whose answer
       changed, did it go up more than down?"; their number is shown in
       ``n_inchanges``), W and p, with the matched-pairs rank-biserial r
-      (Kerby 2014) and its seeded percentile bootstrap CI (pairs resampled);
+      (Kerby 2014) and its seeded bootstrap CI (pairs resampled; BCa by
+      default, percentile if BCa is degenerate or on request);
     - paired t-test with Cohen's dz and its noncentral-t CI.
 
     Primary test (``test_principal``): with ``primary="auto"``, the paired t
@@ -214,6 +251,7 @@ def paired_tests(
         correction: ``"holm"``, ``"fdr_bh"`` or ``"none"``.
         confidence: Confidence level of the intervals.
         n_boot: Bootstrap resamples for the CI of r.
+        ci_method: ``"bca"`` (bias-corrected and accelerated, Efron 1987) or ``"percentile"``.
         seed: Seed of the bootstrap (and of the exact permutation, deterministic anyway).
 
     Returns:
@@ -222,6 +260,7 @@ def paired_tests(
     """
     check_choice(zero_method, ["wilcox", "pratt"], "zero_method")
     check_choice(primary, ["auto", "wilcoxon", "t"], "primary")
+    check_choice(ci_method, ["bca", "percentile"], "ci_method")
     check_choice(correction, list(CORRECTION_LABELS), "correction")
     check_confidence(confidence)
     if n_boot < 100:
@@ -258,8 +297,8 @@ def paired_tests(
         w, p_w, how_w = (wilcoxon_test(d, zero_method, seed) if n >= 1
                          else (np.nan, np.nan, "non testable (aucune paire)"))
         r = rank_biserial_paired(d, zero_method) if n else np.nan
-        r_lo, r_hi = bootstrap_paired(d, lambda m: rb_paired_rows(m, zero_method), n_boot=n_boot,
-                                      seed=seed, confidence=confidence)
+        r_lo, r_hi, ci_how = bootstrap_paired(d, zero_method, n_boot=n_boot, seed=seed,
+                                              confidence=confidence, method=ci_method)
         dz, dz_lo, dz_hi = cohen_dz(d, confidence)
         if n >= 2 and np.std(d) > 0:
             p_t = float(stats.ttest_rel(grp.loc[used, after_col].to_numpy(float),
@@ -297,6 +336,7 @@ def paired_tests(
             "test_principal": "t de Student apparié" if use_t else "Wilcoxon signé des rangs",
             "p": p_t if use_t else p_w,
             "_how_w": how_w,
+            "_ci_how": ci_how,
             "_use_t": use_t,
         })
         rows.append(row)
@@ -318,12 +358,12 @@ def paired_tests(
     out["methode"] = [
         ("t de Student apparié (principal) ; Wilcoxon en complément" if u
          else f"Wilcoxon signé des rangs (principal), {h}")
-        + (f" ; {zero_txt} ; r rang-bisérial apparié (Kerby 2014), IC {pct} % bootstrap percentile "
+        + (f" ; {zero_txt} ; r rang-bisérial apparié (Kerby 2014), IC {pct} % {b} "
          f"({n_boot} rééchantillonnages des paires, graine {seed}) ; dz de Cohen, IC {pct} % t non central ; "
          f"{rule} ; p ajusté : {c}")
-        for u, h, c in zip(out["_use_t"], out["_how_w"], out["correction"], strict=True)
+        for u, h, b, c in zip(out["_use_t"], out["_how_w"], out["_ci_how"], out["correction"], strict=True)
     ]
-    out = out.drop(columns=["_how_w", "_use_t"])
+    out = out.drop(columns=["_how_w", "_use_t", "_ci_how"])
     n_sig = int((out["p_ajuste"] < 0.05).sum())
     text = (f"Comparaison avant/après pour {len(out)} ligne(s) : n_paires = étudiants appariés ayant répondu "
             "aux deux questionnaires sur l'échelle ; les exclus (non appariés, réponse manquante, « Je ne sais "
@@ -331,5 +371,5 @@ def paired_tests(
             f"{'de ' + corr if correction != 'none' else '(aucune)'}. Un r positif indique une hausse après "
             "l'action ; les effets des petits effectifs restent très imprécis (voir les IC).")
     return set_note(out, text, correction=correction, confidence=confidence, seed=seed, n_boot=n_boot,
-                    zero_method=zero_method, primary=primary, t_min_pairs=t_min_pairs,
+                    zero_method=zero_method, primary=primary, ci_method=ci_method, t_min_pairs=t_min_pairs,
                     t_max_abs_skew=t_max_abs_skew)

@@ -256,7 +256,7 @@ def pairing_summary(pairs: pd.DataFrame, *, arm_col: str = "patient_partenaire",
     Returns:
         One row per arm plus a ``Total`` row: ``bras``, ``n_seances``,
         ``n_avant``, ``n_apres``, ``n_apparies``, ``n_avant_seulement``,
-        ``n_apres_seulement``, ``part_apparies`` (matched / answered at least once).
+        ``n_apres_seulement``, ``part_apparies`` (matched / answered at least once), ``methode``.
     """
     require_columns(pairs, [arm_col, status_col, session_col], "table appariée")
     first_item = pairs["item"].iloc[0] if "item" in pairs and len(pairs) else None
@@ -279,6 +279,8 @@ def pairing_summary(pairs: pd.DataFrame, *, arm_col: str = "patient_partenaire",
             "part_apparies": matched / len(s) if len(s) else np.nan,
         })
     out = pd.DataFrame(rows)
+    out["methode"] = ("appariement par code étudiant normalisé (sans casse, accents, espaces ni séparateurs) ; "
+                      "un code tapé une seule fois compte comme non apparié")
     text = ("Nombre d'étudiants par bras : réponses avant, après, appariées (même code avant et après). "
             "Seuls les étudiants appariés entrent dans les comparaisons avant/après.")
     return set_note(out, text)

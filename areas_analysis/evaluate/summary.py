@@ -264,6 +264,8 @@ def methods_and_limits(
     if paired is not None:
         pa = paired.attrs
         zero = "Wilcoxon" if pa.get("zero_method", "wilcox") == "wilcox" else "Pratt"
+        ci = ("BCa (corrigé du biais et de l'asymétrie, Efron 1987)" if pa.get("ci_method", "bca") == "bca"
+              else "percentile")
         if pa.get("primary", "auto") == "auto":
             skew = fr_num(pa.get("t_max_abs_skew", 1.0), 1)
             rule = (f"le t devient le test principal seulement avec au moins {pa.get('t_min_pairs', 30)} paires "
@@ -274,7 +276,7 @@ def methods_and_limits(
         m.append(f"- **Avant/après** : test des rangs signés de Wilcoxon par item (différences nulles traitées "
                  f"selon la méthode de {zero} : les étudiants dont la réponse n'a pas changé sont comptés à part, "
                  f"`n_inchanges`) ; taille d'effet r rang-bisérial apparié (Kerby 2014 : part des rangs en hausse "
-                 f"moins part en baisse), IC {conf} % par bootstrap percentile ({n_boot} rééchantillonnages "
+                 f"moins part en baisse), IC {conf} % par bootstrap {ci} ({n_boot} rééchantillonnages "
                  f"des étudiants, graine {seed}). Le test t apparié et le dz de Cohen (différence moyenne / "
                  "écart-type des différences, IC par la loi t non centrale) sont donnés en complément ; "
                  f"{rule}.")
@@ -286,8 +288,9 @@ def methods_and_limits(
     if effect is not None or scores_effect is not None:
         m.append(f"- **Regroupement par séance** : le patient partenaire est présent pour une séance entière ; un "
                  "modèle linéaire mixte (statsmodels MixedLM, REML) avec un intercept aléatoire par séance estime "
-                 f"l'écart avec − sans patient partenaire, s'il y a au moins {MIN_SESSIONS_PER_ARM} séances par "
-                 "bras et que le modèle converge avec une variance entre séances non nulle. Sinon, chaque séance "
+                 "l'écart avec − sans patient partenaire (IC et p par la loi t à « séances − 2 » degrés de "
+                 f"liberté), s'il y a au moins {MIN_SESSIONS_PER_ARM} séances par bras et que le modèle "
+                 "converge avec une variance entre séances non nulle. Sinon, chaque séance "
                  "compte pour une observation (moyenne de ses étudiants) et les moyennes sont comparées par "
                  "moindres carrés (colonne `analyse`, raison dans `message`).")
     m.append(f"- **Multiplicité** : p-valeurs ajustées par la méthode de {corr} sur l'ensemble des items de "
