@@ -142,6 +142,9 @@ def test_methods_and_limits_state_the_settings(results):
     assert "Holm" in md and "au moins 5 séances par bras" in md
     assert "2 étudiant(s) n'ont répondu qu'une fois (sur 11)" in md
     assert "Pas de tirage au sort" in md
+    # the pairing summary table works as well as the counts
+    md2 = methods_and_limits(results["paired"], pairing=pairing_summary(results["pairs"]), arms=results["arms"])
+    assert "2 étudiant(s) n'ont répondu qu'une fois (sur 11)" in md2
 
 
 def test_load_dpper_french_errors(tmp_path):

@@ -227,11 +227,23 @@ def _effect_sentence(effect: pd.DataFrame, unit: str, noun: str, alpha: float) -
                    f"{fr_num(row['ic_haut'], 1)}) : l'effet propre du patient partenaire reste incertain.")
 
 
+def _pairing_counts(pairing: Mapping[str, int] | pd.DataFrame | None) -> dict[str, int] | None:
+    """Matched / once-only counts from ``attrs["comptes"]`` or a ``pairing_summary`` table."""
+    if isinstance(pairing, pd.DataFrame):
+        if "bras" not in pairing or not (pairing["bras"] == "Total").any():
+            return None
+        tot = pairing[pairing["bras"] == "Total"].iloc[0]
+        return {k: int(tot[k]) for k in ("n_apparies", "n_avant_seulement", "n_apres_seulement")}
+    if isinstance(pairing, Mapping) and "n_apparies" in pairing:
+        return {k: int(pairing.get(k, 0)) for k in ("n_apparies", "n_avant_seulement", "n_apres_seulement")}
+    return None
+
+
 def methods_and_limits(
     paired: pd.DataFrame | None = None,
     *,
     action: str = "ECOS",
-    pairing: Mapping[str, int] | None = None,
+    pairing: Mapping[str, int] | pd.DataFrame | None = None,
     arms: pd.DataFrame | None = None,
     effect: pd.DataFrame | None = None,
     scores_arms: pd.DataFrame | None = None,
@@ -241,7 +253,8 @@ def methods_and_limits(
 
     Settings (seed, bootstrap resamples, confidence level, correction) are
     read from the tables' ``attrs``; counts (unmatched students, sessions) from
-    the tables and ``pairing`` (``attrs["comptes"]`` of the paired table).
+    the tables and ``pairing`` (``attrs["comptes"]`` of the paired table, or the
+    :func:`~areas_analysis.evaluate.pairing.pairing_summary` table).
 
     Returns:
         Markdown with a "Méthodes" and a "Limites" list.
@@ -302,10 +315,11 @@ def methods_and_limits(
                "du patient partenaire.")
     lim.append("- **Auto-évaluation** : les items mesurent ce que les étudiants déclarent, pas leurs pratiques ; "
                "répondre juste après la séance favorise les réponses positives (désirabilité sociale).")
-    if pairing:
-        once = int(pairing.get("n_avant_seulement", 0)) + int(pairing.get("n_apres_seulement", 0))
+    counts = _pairing_counts(pairing)
+    if counts:
+        once = counts["n_avant_seulement"] + counts["n_apres_seulement"]
         lim.append(f"- **Étudiants non appariés** : {once} étudiant(s) n'ont répondu qu'une fois "
-                   f"(sur {int(pairing.get('n_apparies', 0)) + once}) ; s'ils diffèrent de ceux qui ont répondu "
+                   f"(sur {counts['n_apparies'] + once}) ; s'ils diffèrent de ceux qui ont répondu "
                    "deux fois, les résultats avant/après peuvent être biaisés. Deux étudiants ayant créé le même "
                    "code seraient confondus.")
     tabs = [t for t in (effect, scores_effect) if t is not None and len(t)]
