@@ -383,3 +383,18 @@ def test_bad_settings_get_french_errors(pairs):
         paired_tests(pairs, zero_method="zsplit")  # type: ignore[arg-type]
     with pytest.raises(AreasError, match="colonne absente"):
         compare_arms(pairs, value_col="changement")
+
+
+def test_degenerate_effects_get_no_interval_rather_than_a_point():
+    # three students improve, nobody gets worse: r = 1 but the evidence is thin
+    df = pd.DataFrame({"item": "x", "avant": [2.0, 3, 3, 3, 3, 4], "apres": [3.0, 3, 3, 4, 3, 5]})
+    row = paired_tests(df, status_col=None, label_col=None, n_boot=300).iloc[0]
+    assert row["r_rang_biserial"] == 1.0
+    assert np.isnan(row["r_ic_bas"]) and np.isnan(row["r_ic_haut"])
+    assert "IC 95 % non calculable (r = ±1" in row["methode"]
+    assert row["p_wilcoxon"] == pytest.approx(0.25)  # exact: 2 × (1/2)^3
+    # complete separation between arms
+    sep = pd.DataFrame({"item": "x", "patient_partenaire": ["Oui"] * 4 + ["Non"] * 4,
+                        "difference": [2.0, 3, 2, 4, 0, 1, -1, 0]})
+    arms = compare_arms(sep, value_col="difference", session_col=None, label_col=None, n_boot=300).iloc[0]
+    assert arms["r_rang_biserial"] == 1.0 and np.isnan(arms["r_ic_bas"])

@@ -64,6 +64,10 @@ def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, f
 
 
 CI_LABELS = {"bca": "bootstrap BCa", "percentile": "bootstrap percentile"}
+#: Label of an interval that cannot be computed because every resample gives the same value.
+DEGENERATE = ("non calculable (r = ±1 : toutes les réponses qui changent vont dans le même sens, ou les "
+              "deux groupes ne se chevauchent pas ; le bootstrap donnerait un intervalle réduit à un point : "
+              "lire r avec les effectifs)")
 
 
 def _scipy_bootstrap(data: tuple[np.ndarray, ...], statistic: Callable[..., np.ndarray], *, n_boot: int,
@@ -82,7 +86,11 @@ def _scipy_bootstrap(data: tuple[np.ndarray, ...], statistic: Callable[..., np.n
     else:
         method_used = CI_LABELS["percentile"]
     res = stats.bootstrap(data, statistic, method="percentile", **kwargs)
-    return (float(res.confidence_interval.low), float(res.confidence_interval.high), method_used)
+    lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
+    if np.ptp(res.bootstrap_distribution) == 0:
+        # every resample gives the same value (e.g. r = 1): a zero-width interval would claim certainty
+        return (float("nan"), float("nan"), DEGENERATE)
+    return (lo, hi, method_used)
 
 
 def paired_rb_statistic(zero_method: str) -> Callable[..., np.ndarray]:
@@ -108,6 +116,10 @@ def bootstrap_paired(d: np.ndarray, zero_method: str, *, n_boot: int, seed: int,
     d = np.asarray(d, dtype=float)
     if d.size < 3:
         return (float("nan"), float("nan"), "non calculable (moins de 3 paires)")
+    nonzero = d[d != 0]
+    if nonzero.size and (np.all(nonzero > 0) or np.all(nonzero < 0)):
+        # r = ±1 in every resample that has a change: the bootstrap cannot express the uncertainty
+        return (float("nan"), float("nan"), DEGENERATE)
     return _scipy_bootstrap((d,), paired_rb_statistic(zero_method), n_boot=n_boot, seed=seed,
                             confidence=confidence, method=method)
 
@@ -127,6 +139,9 @@ def bootstrap_independent(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: in
     y = np.asarray(y, dtype=float)
     if x.size < 2 or y.size < 2:
         return (float("nan"), float("nan"), "non calculable (moins de 2 étudiants dans un bras)")
+    if abs(rb_independent(x, y)) == 1:
+        # complete separation (every x above every y): every resample gives ±1
+        return (float("nan"), float("nan"), DEGENERATE)
     if x_clusters is None or y_clusters is None:
         return _scipy_bootstrap((x, y), independent_rb_statistic, n_boot=n_boot, seed=seed,
                                 confidence=confidence, method=method)

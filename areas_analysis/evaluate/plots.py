@@ -163,7 +163,8 @@ def plot_forest(
     (r or dz), :func:`~areas_analysis.evaluate.groups.compare_arms` (r) and
     :func:`~areas_analysis.evaluate.mixed.arm_effect` (``effet_col="effet"``,
     ``low_col="ic_bas"``, ``high_col="ic_haut"``, ``xlim=None``). Rows with
-    no estimate are listed with « non estimable ».
+    no estimate are listed with « non estimable »; an estimate without
+    interval is drawn hollow with « IC non calculable ».
 
     Args:
         table: One row per item (× group).
@@ -208,7 +209,12 @@ def plot_forest(
             continue
         if not (pd.isna(lo) or pd.isna(hi)):
             ax.plot([lo, hi], [y, y], color=colour, lw=2)
-        ax.plot([est], [y], marker="s", color=colour, ms=7)
+            ax.plot([est], [y], marker="s", color=colour, ms=7)
+        else:  # no interval: hollow marker, said in words
+            ax.plot([est], [y], marker="s", mfc="white", color=colour, ms=7)
+            right = est > 0
+            ax.text(est - 0.04 if right else est + 0.04, y, "IC non calculable ", fontsize=7, color="0.4",
+                    ha="right" if right else "left", va="center")
         ax.text(est, y + 0.16, fr_num(float(est), 2), fontsize=7.5, color="0.25", va="bottom", ha="center")
     ax.axvline(0, color="0.3", lw=1, ls="--")
     ax.set_yticks([y for y, _ in ylabels], [lab for _, lab in ylabels], fontsize=8)
