@@ -171,8 +171,9 @@ def _arms_sentence(arms: pd.DataFrame, effect: pd.DataFrame | None, where: str, 
     crit = arms["critere"].iloc[0]
     sig = arms[arms["p_ajuste"] < alpha]
     if not len(sig):
+        none = "aucune" if noun == "station" else "aucun"
         return (f"Entre étudiants avec et sans patient partenaire, le {crit} ne diffère nettement {where} "
-                f"pour aucun(e) des {plural(len(arms), noun)} après correction.")
+                f"pour {none} des {plural(len(arms), noun)} après correction.")
     confirmed: set[object] = set()
     if effect is not None and len(effect):
         eff = effect.set_index("item")
