@@ -385,6 +385,22 @@ def previous_cycles(outputs_dir: Path | None = None) -> list[Path]:
     return [d for _, d in sorted(found)]
 
 
+def previous_indicator_tables(outputs_dir: Path, table: str = "indicateurs_indicateurs.csv",
+                              exclude: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
+    """Indicator tables of completed earlier cycles, oldest first (cycle name → table).
+
+    Args:
+        outputs_dir: Folder holding the cycle folders.
+        table: File name of the table under each cycle's ``tables/``.
+        exclude: Cycle names to leave out (e.g. the cycle being run).
+    """
+    from .report import read_table
+
+    skip = set(exclude)
+    return {d.name: read_table(d / "tables" / table) for d in previous_cycles(outputs_dir)
+            if d.name not in skip and (d / "tables" / table).is_file()}
+
+
 def compare_cycles(old_dir: Path, new_dir: Path) -> pd.DataFrame:
     """Compare the tables and inputs of two cycle folders.
 

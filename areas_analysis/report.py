@@ -200,8 +200,8 @@ def _report_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & _DROP_TAGS:
             continue
-        if cell.cell_type == "markdown":
-            kept.append(cell)
+        if cell.cell_type == "markdown":  # new cell: ids stay unique across merged notebooks
+            kept.append(nbformat.v4.new_markdown_cell(cell.source))
         elif cell.cell_type == "code":
             outputs = [o for o in cell.get("outputs", [])
                        if o.get("output_type") in {"display_data", "execute_result"}]

@@ -1,0 +1,310 @@
+"""The coding workflow notebooks use: the machine proposes, measures itself against humans, shows what to review.
+
+:func:`code_and_check` chooses the strongest coding the inputs allow and
+always returns its reliability next to it:
+
+* with a human-coded sample (``gold``): supervised extension of the human codes
+  (:func:`~areas_analysis.themes.extend.extend_coding`, codebook scores as
+  features), agreement measured by cross-validation on the human sample, and,
+  for comparison, the codebook alone against the same human codes;
+* without: codebook coding (:func:`~areas_analysis.themes.codebook.apply_codebook`)
+  stated as *not validated*, with a review queue so a researcher can start a
+  human sample.
+
+Reliability labels follow Landis & Koch (1977) for Cohen's κ: < 0,20 faible,
+0,20–0,40 passable, 0,40–0,60 modéré, 0,60–0,80 bon, ≥ 0,80 très bon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .agreement import coding_agreement
+from .codebook import Codebook, apply_codebook
+from .codings import coded_ids, normalize_coding, read_codings
+from .extend import extend_coding
+from .review import review_queue
+
+__all__ = ["CodingReport", "code_and_check", "coder_agreement", "exemplar_quotes", "partition_agreement",
+           "reliability_chart", "reliability_label"]
+
+_KAPPA_BANDS = ((0.8, "très bon"), (0.6, "bon"), (0.4, "modéré"), (0.2, "passable"), (-np.inf, "faible"))
+
+
+def reliability_label(kappa: float) -> str:
+    """French Landis & Koch band of a Cohen's κ (``"non mesurée"`` when NaN)."""
+    if kappa is None or not np.isfinite(kappa):
+        return "non mesurée"
+    return next(label for bound, label in _KAPPA_BANDS if kappa >= bound)
+
+
+@dataclass(frozen=True)
+class CodingReport:
+    """A coding with its measured reliability.
+
+    Attributes:
+        codings: Long ``id, theme_id, score, source`` (``human`` / ``model``) for every item.
+        reliability: One row per codebook theme: ``theme_id, libelle, n_codes_humains,
+            kappa, f1, precision, rappel, fiabilite, methode`` (French headings).
+        overall: One row: ``methode, n_items, n_codes_humains, f1_micro, f1_macro,
+            kappa_moyen, alpha`` (NaN when not measured).
+        review: Review queue (``id, texte, theme_propose, confiance, raison, decision``).
+        statement: French sentence(s) to print above any theme figure.
+        method: ``"extension supervisée"`` or ``"grille de codage (non validée)"``.
+        labels: Theme id → French label.
+    """
+
+    codings: pd.DataFrame
+    reliability: pd.DataFrame
+    overall: pd.DataFrame
+    review: pd.DataFrame
+    statement: str
+    method: str
+    labels: dict[str, str]
+
+    def join(self, df: pd.DataFrame, id_col: str) -> pd.DataFrame:
+        """Rows of ``df`` joined with their themes: one row per (item, theme), ``theme_id`` NA when none."""
+        codes = self.codings[["id", "theme_id", "score", "source"]].rename(columns={"id": "_id"})
+        left = df.assign(_id=df[id_col].astype(str))
+        return left.merge(codes, on="_id", how="left").drop(columns="_id")
+
+    def with_reliability(self, table: pd.DataFrame, theme_col: str = "theme_id") -> pd.DataFrame:
+        """Return ``table`` with the theme's κ and reliability band added (new DataFrame)."""
+        rel = self.reliability[["theme_id", "kappa", "fiabilite"]].rename(
+            columns={"theme_id": theme_col, "kappa": "kappa_machine_humain"})
+        out = table.merge(rel, on=theme_col, how="left")
+        out["fiabilite"] = out["fiabilite"].fillna("non mesurée")
+        out.attrs = dict(table.attrs)
+        return out
+
+
+def _fr(x: float, d: int = 2) -> str:
+    return "–" if not np.isfinite(x) else f"{x:.{d}f}".replace(".", ",")
+
+
+def code_and_check(
+    df: pd.DataFrame,
+    text_col: str,
+    codebook: Codebook,
+    *,
+    id_col: str,
+    gold: pd.DataFrame | str | Path | None = None,
+    seed: int = 42,
+    strata_col: str | None = None,
+    review_n: int = 50,
+) -> CodingReport:
+    """Code ``df[text_col]`` into the codebook's themes and measure the coding against humans.
+
+    Args:
+        df: Segments or answers (not modified); ids must be unique.
+        text_col: Column of texts.
+        codebook: The researcher's codebook.
+        id_col: Column of item ids (matched as strings with the human codes).
+        gold: Human codes of a sample (long ``id, theme_id[, coder]``, DataFrame or CSV
+            path); ``None`` or an empty path: no validation possible, said so.
+        seed: Seed of the cross-validation folds and solvers.
+        strata_col: Stratify the review queue by this column (atelier, group...).
+        review_n: Size of the review queue.
+
+    Returns:
+        A :class:`CodingReport`.
+    """
+    labels = {t.id: t.label for t in codebook.themes}
+    if isinstance(gold, str | Path) and str(gold):
+        gold = read_codings(gold)
+    cb_codes = apply_codebook(df, text_col, codebook, id_col=id_col)
+    ids = df[id_col].astype(str).tolist()
+    if gold is None or (isinstance(gold, pd.DataFrame) and gold.empty):
+        codings = cb_codes.assign(source="model")
+        review = review_queue(codings, df, text_col=text_col, id_col=id_col, strata_col=strata_col, n=review_n)
+        reliability = pd.DataFrame({
+            "theme_id": codebook.ids, "libelle": [labels[t] for t in codebook.ids], "n_codes_humains": 0,
+            "kappa": np.nan, "f1": np.nan, "precision": np.nan, "rappel": np.nan,
+            "fiabilite": "non mesurée", "methode": "grille de codage, sans codage humain"})
+        overall = pd.DataFrame([{"methode": "grille de codage (non validée)", "n_items": len(ids),
+                                 "n_codes_humains": 0, "f1_micro": np.nan, "f1_macro": np.nan,
+                                 "kappa_moyen": np.nan, "alpha": np.nan}])
+        statement = (f"**Codage non validé.** Les {len(ids)} textes ont été codés par la machine à partir de la "
+                     "grille de codage, sans codage humain de référence : l'accord avec un codeur humain n'a pas "
+                     "pu être mesuré. Les thèmes ci-dessous sont des propositions à vérifier, pas des résultats. "
+                     f"Une file de relecture de {len(review)} textes est fournie pour commencer un codage humain.")
+        return CodingReport(codings, reliability, overall, review, statement,
+                            "grille de codage (non validée)", labels)
+
+    gold = normalize_coding(gold, source_name="codage humain")
+    gold = gold[gold["id"].isin(set(ids))]
+    ext = extend_coding(df, text_col, gold, id_col=id_col, codebook=codebook, seed=seed,
+                        strata_col=strata_col, review_n=review_n)
+    human_ids = coded_ids(gold)
+    cb_vs_human = coding_agreement(cb_codes, gold, ids=human_ids, themes=codebook.ids)
+    ag = ext.agreement.set_index("theme_id")
+    rows = []
+    for t in codebook.ids:
+        learnt = t in ag.index and ag.at[t, "statut"] == "appris"
+        kappa = float(ag.at[t, "kappa"]) if learnt else np.nan
+        rows.append({
+            "theme_id": t, "libelle": labels[t],
+            "n_codes_humains": int(ag.at[t, "n_humain"]) if t in ag.index else 0,
+            "kappa": kappa,
+            "f1": float(ag.at[t, "f1"]) if learnt else np.nan,
+            "precision": float(ag.at[t, "precision"]) if learnt else np.nan,
+            "rappel": float(ag.at[t, "recall"]) if learnt else np.nan,
+            "fiabilite": reliability_label(kappa) if learnt else "trop peu d'exemples humains",
+            "kappa_grille_seule": float(cb_vs_human.per_theme.set_index("theme_id").at[t, "kappa"])
+            if t in set(cb_vs_human.per_theme["theme_id"]) else np.nan,
+            "methode": "extension supervisée, validation croisée sur le codage humain",
+        })
+    reliability = pd.DataFrame(rows)
+    ov = ext.overall.iloc[0]
+    cb_ov = cb_vs_human.overall.iloc[0]
+    overall = pd.DataFrame([
+        {"methode": "extension supervisée (validation croisée)", "n_items": len(ids),
+         "n_codes_humains": len(human_ids), "f1_micro": float(ov["micro_f1"]), "f1_macro": float(ov["macro_f1"]),
+         "kappa_moyen": float(ov["mean_kappa"]), "alpha": float(ov["alpha"])},
+        {"methode": "grille de codage seule (comparaison)", "n_items": len(human_ids),
+         "n_codes_humains": len(human_ids), "f1_micro": float(cb_ov["micro_f1"]),
+         "f1_macro": float(cb_ov["macro_f1"]), "kappa_moyen": float(cb_ov["mean_kappa"]),
+         "alpha": float(cb_ov["alpha"])},
+    ])
+    weak = reliability[reliability["kappa"] < 0.4]["libelle"].tolist()
+    unlearnt = reliability[reliability["fiabilite"] == "trop peu d'exemples humains"]["libelle"].tolist()
+    statement = (
+        f"**Fiabilité du codage.** {len(human_ids)} textes sur {len(ids)} ont été codés par des humains ; "
+        "la machine a codé les autres en apprenant de ce codage. Mesuré par validation croisée sur le codage "
+        f"humain, l'accord machine / humain est F1 = {_fr(float(ov['micro_f1']))} "
+        f"(κ moyen = {_fr(float(ov['mean_kappa']))} ; "
+        f"grille de codage seule : F1 = {_fr(float(cb_ov['micro_f1']))})."
+        + (f" Thèmes peu fiables (κ < 0,40), à lire avec prudence : {', '.join(weak)}." if weak else "")
+        + (f" Thèmes trop peu codés par les humains pour être appris : {', '.join(unlearnt)}." if unlearnt else "")
+        + f" Les {len(ext.review)} textes les plus incertains sont à relire (file de relecture)."
+    )
+    return CodingReport(ext.codings, reliability, overall, ext.review, statement,
+                        "extension supervisée", labels)
+
+
+def exemplar_quotes(codings: pd.DataFrame, df: pd.DataFrame, text_col: str, *, id_col: str,
+                    n: int = 3, max_chars: int = 220) -> pd.DataFrame:
+    """Up to ``n`` quotes per theme, most confident first (human codes first, then by score).
+
+    Returns:
+        New DataFrame ``theme_id, rang, id, citation`` (texts already pseudonymised upstream).
+    """
+    coding = normalize_coding(codings, source_name="codage").dropna(subset=["theme_id"])
+    if "score" not in coding.columns:
+        coding = coding.assign(score=1.0)
+    human = coding["source"].eq("human") if "source" in coding.columns else False
+    coding = coding.assign(_human=human).sort_values(["theme_id", "_human", "score", "id"],
+                                                     ascending=[True, False, False, True], kind="stable")
+    texts = dict(zip(df[id_col].astype(str), df[text_col].astype(str), strict=False))
+    rows = []
+    for theme, grp in coding.groupby("theme_id", sort=True):
+        seen: set[str] = set()
+        for item in grp["id"]:
+            text = texts.get(item, "").strip()
+            if not text or text.lower() in seen:
+                continue
+            seen.add(text.lower())
+            short = text if len(text) <= max_chars else text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
+            rows.append({"theme_id": theme, "rang": len(seen), "id": item, "citation": short})
+            if len(seen) >= n:
+                break
+    return pd.DataFrame(rows, columns=["theme_id", "rang", "id", "citation"])
+
+
+def coder_agreement(codings: pd.DataFrame, *, coder_col: str = "coder") -> pd.DataFrame:
+    """Agreement between the human coders of a coding file, on the items they both coded.
+
+    With two or more coders, compares each pair on their common items (Cohen's κ
+    per theme, Krippendorff's α, F1 — see
+    :func:`~areas_analysis.themes.agreement.coding_agreement`); the table says so
+    when fewer than two coders or no common items exist.
+
+    Returns:
+        New DataFrame ``codeur_a, codeur_b, n_items, theme, kappa, alpha, f1`` (per
+        theme and an ``ensemble`` row per pair), with a French note in ``attrs["note"]``.
+    """
+    coding = normalize_coding(codings, source_name="codage humain")
+    cols = ["codeur_a", "codeur_b", "n_items", "theme", "kappa", "alpha", "f1"]
+    coders = sorted(coding[coder_col].dropna().astype(str).unique()) if coder_col in coding.columns else []
+    rows: list[dict[str, object]] = []
+    for i, a in enumerate(coders):
+        for b in coders[i + 1:]:
+            ca, cb = coding[coding[coder_col] == a], coding[coding[coder_col] == b]
+            common = sorted(set(coded_ids(ca)) & set(coded_ids(cb)))
+            if not common:
+                continue
+            res = coding_agreement(ca, cb, ids=common)
+            for r in res.per_theme.itertuples():
+                rows.append({"codeur_a": a, "codeur_b": b, "n_items": len(common), "theme": r.theme_id,
+                             "kappa": r.kappa, "alpha": r.alpha, "f1": r.f1})
+            ov = res.overall.iloc[0]
+            rows.append({"codeur_a": a, "codeur_b": b, "n_items": len(common), "theme": "ensemble",
+                         "kappa": ov["mean_kappa"], "alpha": ov["alpha"], "f1": ov["micro_f1"]})
+    out = pd.DataFrame(rows, columns=cols)
+    if out.empty:
+        out.attrs["note"] = ("Accord entre codeurs humains non mesurable : il faut au moins deux codeurs ayant "
+                             "codé les mêmes textes (colonne « coder » du fichier de codage).")
+    else:
+        tot = out[out["theme"] == "ensemble"].iloc[0]
+        out.attrs["note"] = (
+            f"Sur les {int(tot['n_items'])} textes codés par deux personnes, l'accord global est "
+            f"α = {_fr(float(tot['alpha']))} (κ moyen = {_fr(float(tot['kappa']))}). C'est le plafond "
+            "raisonnable de l'accord qu'on peut attendre de la machine.")
+    return out
+
+
+def partition_agreement(discovered: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
+    """How discovered themes line up with codebook themes (cross-table and NMI/ARI).
+
+    Each item is given its discovered theme and its main codebook theme (highest
+    score; ``aucun`` when none). Returns one row per discovered theme: its label,
+    size, the codebook theme it overlaps most and the share of its items in it,
+    with the overall NMI and ARI (scikit-learn) in ``attrs["note"]``.
+    """
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    coding = normalize_coding(codings, source_name="codage")
+    if "score" not in coding.columns:
+        coding = coding.assign(score=1.0)
+    main = (coding.dropna(subset=["theme_id"]).sort_values(["id", "score"], ascending=[True, False], kind="stable")
+            .drop_duplicates("id").set_index("id")["theme_id"])
+    d = discovered.assign(id=discovered["id"].astype(str))
+    d["theme_grille"] = d["id"].map(main).fillna("aucun")
+    rows = []
+    for (tid, label), grp in d.groupby(["theme_id", "theme_label"], sort=True):
+        counts = grp["theme_grille"].value_counts()
+        rows.append({"theme_emergent": tid, "libelle": label, "n": len(grp),
+                     "theme_grille_principal": counts.index[0], "part": counts.iloc[0] / len(grp)})
+    out = pd.DataFrame(rows, columns=["theme_emergent", "libelle", "n", "theme_grille_principal", "part"])
+    nmi = normalized_mutual_info_score(d["theme_grille"], d["theme_id"])
+    ari = adjusted_rand_score(d["theme_grille"], d["theme_id"])
+    out.attrs["note"] = (
+        f"Correspondance globale avec la grille : NMI = {_fr(nmi)}, ARI = {_fr(ari)} (0 = aucune, 1 = identique). "
+        "Un thème émergent qui ne recoupe aucun thème de la grille peut signaler un besoin non prévu — "
+        "ou un regroupement sans intérêt : à lire avec les exemples.")
+    return out
+
+
+def reliability_chart(reliability: pd.DataFrame, *, title: str | None = None):
+    """Horizontal bars of machine↔human κ per theme, coloured by Landis & Koch band (French labels)."""
+    import matplotlib.pyplot as plt
+
+    colours = {"très bon": "#009E73", "bon": "#56B4E9", "modéré": "#E69F00", "passable": "#D55E00",
+               "faible": "#CC79A7"}
+    d = reliability.sort_values("kappa", na_position="first", kind="stable")
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(d) + 1.4))
+    vals = d["kappa"].fillna(0).to_numpy()
+    ax.barh(d["libelle"], vals, color=[colours.get(f, "#BBBBBB") for f in d["fiabilite"]])
+    for y, (v, f) in enumerate(zip(d["kappa"], d["fiabilite"], strict=True)):
+        label = f if not np.isfinite(v) else f"{_fr(v)} ({f})"
+        ax.text(max(float(v) if np.isfinite(v) else 0, 0) + 0.01, y, label, va="center", fontsize=8)
+    ax.axvline(0.4, color="#777777", linestyle="--", linewidth=1)
+    ax.set_xlim(min(0, float(np.nanmin(vals)) - 0.05), 1.15)
+    ax.set_xlabel("κ de Cohen machine / humain (validation croisée)")
+    ax.set_title(title or "Fiabilité du codage automatique par thème (tirets : κ = 0,40)")
+    fig.tight_layout()
+    return fig
