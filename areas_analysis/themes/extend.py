@@ -1,0 +1,409 @@
+"""Supervised extension of a human-coded sample to the whole corpus.
+
+The researcher codes a sample (long ``id, theme_id``); :func:`extend_coding`
+learns from it and codes every other item with a confidence, reports the
+agreement the model would have with the researcher (by cross-validation on the
+sample, never on training predictions) and prepares a review queue.
+
+Method:
+
+* **Features** (fitted on all texts — unsupervised, no label used): TF-IDF on
+  content lemmas (spaCy lookup table, accents and case folded; uni- and
+  bigrams, sublinear tf), TF-IDF on character 2–5-grams within words (spelling
+  variants, typos), the :class:`~areas_analysis.themes.embed.TextEncoder`
+  sentence vector (word vectors + LSA), and — when a codebook is given — the
+  codebook scores of every theme (cosine, soft words, keywords; see
+  :mod:`~areas_analysis.themes.codebook`). Each block is L2-normalised per row.
+* **Classifier**: one-vs-rest L2 logistic regression per theme (liblinear),
+  (dual liblinear solver, fast when features outnumber examples), whose outputs are
+  probabilities; a theme is assigned when its probability
+  reaches a per-theme threshold chosen by inner cross-validation (3 folds) to
+  maximise F1 on the training part. When the sample almost always has a theme
+  (< 10 % of coded items without one), an item with at least one content word
+  that passes no threshold gets its best theme relative to its threshold. An
+  item without any content word (empty, "ok", "-") never gets a model theme.
+* **Agreement**: outer K-fold cross-validation (``cv_folds``, seeded) on the
+  sample — features are shared, classifiers and thresholds are refitted inside
+  every fold — then per-theme Cohen's κ, precision, recall, F1 of the
+  out-of-fold predictions against the human codes (:func:`coding_agreement`).
+* Themes with fewer than ``min_examples`` (5) human examples are not learnt:
+  they are listed with the status ``trop peu d'exemples`` and never assigned by
+  the model (code more examples, or use the codebook for them).
+
+Human codes are never overwritten: gold ids keep exactly their human themes
+(``source = human``, ``score = 1``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+from sklearn.preprocessing import normalize
+
+from ..errors import AreasError
+from .agreement import coding_agreement
+from .codebook import DEFAULT_LSA_COMPONENTS, Codebook, CodebookModel, _fold, _ids_and_texts, _Lexicon
+from .codings import indicator_matrix, normalize_coding
+from .embed import TextEncoder
+from .review import review_queue
+from .text import clean_text
+
+__all__ = ["MIN_EXAMPLES", "ExtensionResult", "extend_coding", "text_features"]
+
+#: Themes with fewer human examples than this are not learnt (reported instead).
+MIN_EXAMPLES = 5
+_THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
+
+
+@dataclass(frozen=True)
+class ExtensionResult:
+    """Output of :func:`extend_coding`.
+
+    Attributes:
+        codings: Long ``id, theme_id, score, source`` for every id of the table:
+            human codes (``source = human``, score 1) for the sample, model codes
+            (``source = model``, score = probability) elsewhere; an id without
+            theme has one row with an empty ``theme_id`` (score = probability
+            that no theme applies).
+        agreement: Per theme: ``theme_id, n_humain, statut, seuil, kappa, alpha,
+            precision, recall, f1, support`` — cross-validated model vs human on
+            the sample (``statut`` = ``appris`` or ``trop peu d'exemples``).
+        overall: One row of cross-validated overall agreement (micro/macro F1, κ, α).
+        review: Review queue (see :func:`~areas_analysis.themes.review.review_queue`).
+        skipped_themes: Themes not learnt (too few human examples).
+        probabilities: ``(n_ids, n_learnt_themes)`` model probabilities for all ids,
+            columns in ``learnt_themes`` order (for diagnostics).
+        learnt_themes: Themes the model learnt.
+    """
+
+    codings: pd.DataFrame
+    agreement: pd.DataFrame
+    overall: pd.DataFrame
+    review: pd.DataFrame
+    skipped_themes: list[str]
+    probabilities: np.ndarray
+    learnt_themes: list[str]
+
+
+def text_features(
+    texts: list[str],
+    *,
+    encoder: TextEncoder | None = None,
+    codebook_model: CodebookModel | None = None,
+    spacy_model: str | None = None,
+) -> sp.csr_matrix:
+    """Feature matrix for supervised coding (see the module docstring).
+
+    Args:
+        texts: All texts (labelled and not; fitting is unsupervised).
+        encoder: Sentence encoder (fitted on ``texts`` when not fitted).
+        codebook_model: A fitted codebook model whose scores are appended.
+        spacy_model: spaCy pipeline for lemma lookup (default: the encoder's).
+
+    Returns:
+        A CSR matrix ``(len(texts), n_features)``.
+    """
+    return _features(texts, encoder=encoder, codebook_model=codebook_model, spacy_model=spacy_model)[0]
+
+
+def _features(
+    texts: list[str],
+    *,
+    encoder: TextEncoder | None,
+    codebook_model: CodebookModel | None,
+    spacy_model: str | None,
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Feature matrix and a mask of texts with at least one content word."""
+    encoder = encoder if encoder is not None else TextEncoder(lsa_components=DEFAULT_LSA_COMPONENTS)
+    if not encoder.fitted_:
+        encoder.fit(texts)
+    lex = _Lexicon(spacy_model or encoder.spacy_model)
+    keys = [[k for k, _, _ in toks] for toks in lex.analyse(texts)]
+    blocks = []
+    words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1, max_features=200_000)
+    blocks.append(_safe_tfidf(words, [_with_bigrams(k) for k in keys], len(texts)))
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
+                            max_features=200_000, lowercase=False)
+    folded = [_fold(clean_text(t)) for t in texts]
+    blocks.append(_safe_tfidf(chars, folded, len(texts)))
+    blocks.append(sp.csr_matrix(normalize(encoder.transform(texts).astype(np.float64))))
+    if codebook_model is not None:
+        comp = codebook_model.score_components(texts)
+        cb = np.hstack([comp["cosine"], comp["soft"], comp["keyword"]])
+        blocks.append(sp.csr_matrix(normalize(cb)))
+    has_content = np.array([bool(k) for k in keys], dtype=bool)
+    return sp.hstack(blocks, format="csr"), has_content
+
+
+def _identity(x: list[str]) -> list[str]:
+    return x
+
+
+def _with_bigrams(tokens: list[str]) -> list[str]:
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def _safe_tfidf(vec: TfidfVectorizer, docs: list[Any], n: int) -> sp.csr_matrix:
+    """TF-IDF that returns an empty block instead of failing on an empty vocabulary."""
+    try:
+        return sp.csr_matrix(vec.fit_transform(docs))
+    except ValueError:  # empty vocabulary (all texts empty, or min_df too high on tiny corpora)
+        if getattr(vec, "min_df", 1) != 1:
+            vec.set_params(min_df=1)
+            return _safe_tfidf(vec, docs, n)
+        return sp.csr_matrix((n, 0))
+
+
+def _fit_one(x: sp.csr_matrix, y: np.ndarray, c: float, seed: int) -> LogisticRegression | None:
+    if y.min() == y.max():
+        return None
+    clf = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=2000, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(x, y)
+    return clf
+
+
+def _proba(clf: LogisticRegression | None, x: sp.csr_matrix, y_const: float) -> np.ndarray:
+    if clf is None:
+        return np.full(x.shape[0], y_const)
+    return clf.predict_proba(x)[:, 1]
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """Threshold on the grid maximising F1 of ``p >= t`` against ``y`` (ties: the highest)."""
+    if y.sum() == 0:
+        return 1.0
+    pos = y.astype(bool)
+    pred = p[:, None] >= _THRESHOLDS[None, :]
+    tp = (pred & pos[:, None]).sum(axis=0)
+    f1 = 2 * tp / (pred.sum(axis=0) + pos.sum())
+    best = np.flatnonzero(f1 == f1.max())
+    return float(_THRESHOLDS[best[-1]])
+
+
+class _OneVsRest:
+    """Per-theme logistic regressions with thresholds chosen by inner cross-validation."""
+
+    def __init__(self, c: float, seed: int, inner_folds: int = 3) -> None:
+        self.c, self.seed, self.inner_folds = c, seed, inner_folds
+        self.models: list[LogisticRegression | None] = []
+        self.thresholds = np.zeros(0)
+        self.consts = np.zeros(0)
+
+    def fit(self, x: sp.csr_matrix, y: np.ndarray) -> _OneVsRest:
+        n, k = y.shape
+        folds = min(self.inner_folds, n)
+        oof = np.zeros((n, k))
+        if folds >= 2:
+            for tr, te in KFold(folds, shuffle=True, random_state=self.seed).split(np.arange(n)):
+                for j in range(k):
+                    clf = _fit_one(x[tr], y[tr, j], self.c, self.seed)
+                    oof[te, j] = _proba(clf, x[te], float(y[tr, j].mean()))
+        self.thresholds = np.array([_best_threshold(oof[:, j], y[:, j]) if folds >= 2 else 0.5
+                                    for j in range(k)])
+        self.models = [_fit_one(x, y[:, j], self.c, self.seed) for j in range(k)]
+        self.consts = y.mean(axis=0) if n else np.zeros(k)
+        return self
+
+    def predict_proba(self, x: sp.csr_matrix) -> np.ndarray:
+        if not self.models:
+            return np.zeros((x.shape[0], 0))
+        return np.column_stack([_proba(m, x, float(c)) for m, c in zip(self.models, self.consts, strict=True)])
+
+    def decide(self, p: np.ndarray, force_one: bool, has_content: np.ndarray) -> np.ndarray:
+        keep = (p >= self.thresholds[None, :]) & has_content[:, None]
+        if force_one and p.shape[1]:
+            ratio = p / np.maximum(self.thresholds[None, :], 1e-9)
+            none = ~keep.any(axis=1) & has_content
+            keep[none, ratio[none].argmax(axis=1)] = True
+        return keep
+
+
+def extend_coding(
+    df: pd.DataFrame,
+    text_col: str,
+    gold: pd.DataFrame,
+    *,
+    id_col: str | None = None,
+    codebook: Codebook | CodebookModel | None = None,
+    seed: int = 42,
+    cv_folds: int = 5,
+    min_examples: int = MIN_EXAMPLES,
+    c: float = 10.0,
+    review_n: int = 50,
+    strata_col: str | None = None,
+    encoder: TextEncoder | None = None,
+) -> ExtensionResult:
+    """Learn from a human-coded sample and code every other item, with cross-validated agreement.
+
+    Args:
+        df: Table of all texts (not modified).
+        text_col: Column holding the texts.
+        gold: Human codes of a sample (long ``id, theme_id[, coder]``; an id with an
+            empty theme was coded with no theme). Several coders are merged (union).
+        id_col: Column of ``df`` holding the ids (default: row position).
+        codebook: Codebook (or fitted codebook model) whose scores become features and
+            whose coding is compared with the model's in the review queue.
+        seed: Seed of the fold splits and solvers (same seed → same output).
+        cv_folds: Folds of the cross-validated agreement.
+        min_examples: Themes with fewer human examples are not learnt.
+        c: Inverse L2 regularisation strength of the logistic regressions.
+        review_n: Size of the review queue.
+        strata_col: Column of ``df`` to stratify the review queue by.
+        encoder: Sentence encoder (default: ``TextEncoder`` with an LSA block, fitted on the texts).
+
+    Returns:
+        An :class:`ExtensionResult`.
+
+    Raises:
+        AreasError: gold ids absent from the table, or nothing to learn (French message).
+    """
+    ids, texts = _ids_and_texts(df, text_col, id_col)
+    gold = normalize_coding(gold, source_name="codage humain")
+    id_pos = {k: i for i, k in enumerate(ids)}
+    gold_ids = list(dict.fromkeys(gold["id"].astype(str)))
+    unknown = [g for g in gold_ids if g not in id_pos]
+    if unknown:
+        sample = ", ".join(f"« {u} »" for u in unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+        raise AreasError(f"{len(unknown)} identifiant(s) du codage humain absent(s) du tableau des textes : "
+                         f"{sample}. Vérifiez la colonne d'identifiants (--id-col).")
+    themes_all = sorted(gold["theme_id"].dropna().astype(str).unique())
+    y_gold = indicator_matrix(gold, gold_ids, themes_all)
+    counts = y_gold.sum(axis=0)
+    learnt = [t for t, n in zip(themes_all, counts, strict=True) if n >= min_examples]
+    skipped = [t for t in themes_all if t not in learnt]
+    if not learnt:
+        raise AreasError(
+            f"Aucun thème n'a au moins {min_examples} exemples codés par un humain : codez davantage d'exemples "
+            f"avant d'étendre le codage (thèmes : {', '.join(themes_all) or 'aucun'})."
+        )
+    cb_model: CodebookModel | None = None
+    if isinstance(codebook, CodebookModel):
+        cb_model = codebook
+    elif codebook is not None:
+        cb_model = CodebookModel(codebook, encoder=encoder).fit(texts)
+    if cb_model is not None and encoder is None:
+        encoder = cb_model.encoder
+    x_all, has_content = _features(texts, encoder=encoder, codebook_model=cb_model, spacy_model=None)
+    gold_rows = np.array([id_pos[g] for g in gold_ids], dtype=np.int64)
+    x_gold = x_all[gold_rows]
+    y = y_gold[:, [themes_all.index(t) for t in learnt]].astype(int)
+    force_one = bool((~y_gold.any(axis=1)).mean() < 0.10)
+
+    # cross-validated agreement on the sample (classifiers and thresholds refitted per fold)
+    n_gold = len(gold_ids)
+    folds = min(cv_folds, n_gold)
+    oof = np.zeros(y.shape, dtype=bool)
+    if folds >= 2:
+        for tr, te in KFold(folds, shuffle=True, random_state=seed).split(np.arange(n_gold)):
+            clf = _OneVsRest(c, seed).fit(x_gold[tr], y[tr])
+            oof[te] = clf.decide(clf.predict_proba(x_gold[te]), force_one, has_content[gold_rows[te]])
+    cv_long = _to_long([gold_ids[i] for i in range(n_gold)], learnt, oof)
+    human_learnt = gold[gold["theme_id"].isna() | gold["theme_id"].isin(learnt)]
+    human_learnt = pd.concat([human_learnt, pd.DataFrame({"id": gold_ids, "theme_id": pd.NA})], ignore_index=True)
+    agr = coding_agreement(cv_long, human_learnt[["id", "theme_id"]], ids=gold_ids, themes=learnt)
+
+    # final model on the whole sample
+    final = _OneVsRest(c, seed).fit(x_gold, y)
+    proba = final.predict_proba(x_all)
+    keep = final.decide(proba, force_one, has_content)
+    thresholds = dict(zip(learnt, final.thresholds, strict=True))
+
+    per_theme = _agreement_table(agr.per_theme, themes_all, counts, learnt, thresholds, folds)
+    codings = _final_codings(ids, gold, gold_ids, learnt, proba, keep)
+    reference = None
+    shared = [t for t in learnt if cb_model is not None and t in set(cb_model.codebook.ids)]
+    if cb_model is not None and shared:
+        gold_set = set(gold_ids)
+        others = [i for i, k in enumerate(ids) if k not in gold_set]
+        sub = pd.DataFrame({"id": [ids[i] for i in others], "t": [texts[i] for i in others]})
+        if len(sub):  # ids without codebook theme get explicit "no theme" rows
+            reference = pd.concat([cb_model.predict(sub, "t", id_col="id")[["id", "theme_id"]],
+                                   pd.DataFrame({"id": sub["id"], "theme_id": pd.NA})], ignore_index=True)
+    table = pd.DataFrame({"id": ids, "text": texts})
+    if strata_col is not None:
+        if strata_col not in df.columns:
+            raise AreasError(f"Colonne de strates « {strata_col} » absente du tableau des textes.")
+        table["strate"] = df[strata_col].astype("string").fillna("").tolist()
+    review = review_queue(codings, table, text_col="text", id_col="id",
+                          strata_col="strate" if strata_col is not None else None, n=review_n,
+                          reference=reference, compare_themes=shared)
+    if strata_col is not None:
+        review = review.rename(columns={"strate": strata_col})
+    return ExtensionResult(codings=codings, agreement=per_theme, overall=agr.overall, review=review,
+                           skipped_themes=skipped, probabilities=proba, learnt_themes=learnt)
+
+
+def _to_long(ids: list[str], themes: list[str], keep: np.ndarray) -> pd.DataFrame:
+    rows = [(ids[i], themes[j]) for i, j in zip(*np.nonzero(keep), strict=True)]
+    rows += [(ids[i], None) for i in np.flatnonzero(~keep.any(axis=1))] if keep.shape[1] else \
+        [(i, None) for i in ids]
+    return pd.DataFrame(rows, columns=["id", "theme_id"])
+
+
+def _agreement_table(per_theme: pd.DataFrame, themes_all: list[str], counts: np.ndarray, learnt: list[str],
+                     thresholds: dict[str, float], folds: int) -> pd.DataFrame:
+    pt = per_theme.set_index("theme_id")
+    rows = []
+    for t, n in zip(themes_all, counts, strict=True):
+        row: dict[str, Any] = {"theme_id": t, "n_humain": int(n)}
+        if t in learnt and folds >= 2:
+            r = pt.loc[t]
+            row.update(statut="appris", seuil=thresholds[t], kappa=r["kappa"], alpha=r["alpha"],
+                       precision=r["precision"], recall=r["recall"], f1=r["f1"], support=int(r["support"]))
+        else:
+            row.update(statut="appris" if t in learnt else "trop peu d'exemples",
+                       seuil=thresholds.get(t, np.nan), kappa=np.nan, alpha=np.nan, precision=np.nan,
+                       recall=np.nan, f1=np.nan, support=int(n))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["theme_id", "n_humain", "statut", "seuil", "kappa", "alpha", "precision",
+                                       "recall", "f1", "support"])
+
+
+def _final_codings(ids: list[str], gold: pd.DataFrame, gold_ids: list[str], learnt: list[str],
+                   proba: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
+    """Human rows for the sample (in table order), model rows for the others."""
+    human = gold[["id", "theme_id"]].drop_duplicates()
+    by_id: dict[str, list[object]] = {}
+    for i, t in zip(human["id"].astype(str), human["theme_id"], strict=True):
+        by_id.setdefault(i, []).append(None if pd.isna(t) else str(t))
+    gold_set = set(gold_ids)
+    out_id, out_theme, out_score, out_source = [], [], [], []
+    for r, i in enumerate(ids):
+        if i in gold_set:
+            themes = sorted({t for t in by_id[i] if t is not None}) or [None]
+            for t in themes:
+                out_id.append(i)
+                out_theme.append(t)
+                out_score.append(1.0)
+                out_source.append("human")
+            continue
+        js = np.flatnonzero(keep[r])
+        if len(js):
+            js = js[np.argsort(-proba[r, js], kind="stable")]
+            for j in js:
+                out_id.append(i)
+                out_theme.append(learnt[j])
+                out_score.append(float(proba[r, j]))
+                out_source.append("model")
+        else:
+            out_id.append(i)
+            out_theme.append(None)
+            out_score.append(float(1.0 - proba[r].max()) if proba.shape[1] else 1.0)
+            out_source.append("model")
+    return pd.DataFrame({
+        "id": pd.array(out_id, dtype="string"),
+        "theme_id": pd.array(out_theme, dtype="string"),
+        "score": np.array(out_score, dtype=np.float64),
+        "source": pd.array(out_source, dtype="string"),
+    })
