@@ -81,7 +81,7 @@ _BOILERPLATE_RE = re.compile(
     flags=re.IGNORECASE | re.MULTILINE,
 )
 _BULLET_RE = re.compile(r"^[ \t]*(?:[-•*·▪►–—>]+|->|=>|\d{1,2}\s*[.)°]|[a-z]\))[ \t]+", flags=re.MULTILINE)
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
+_REPLACEMENTS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("´", "'"), ("\u00a0", " "), ("\u202f", " "))
 _SPACES_RE = re.compile(r"[ \t\r\f\v]+")
 _ARTEFACTS_RE = re.compile(r"&&+|->|=>|<-")
 
@@ -129,7 +129,10 @@ def clean_text(text: object, *, boilerplate: bool = True) -> str:
     """
     if not isinstance(text, str):
         return ""
-    out = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    out = unicodedata.normalize("NFC", text)
+    for a, b in _REPLACEMENTS:  # str.replace is much faster than str.translate with a dict
+        if a in out:
+            out = out.replace(a, b)
     out = _BULLET_RE.sub("", out)
     out = _ARTEFACTS_RE.sub(" \n", out)
     if boilerplate:
