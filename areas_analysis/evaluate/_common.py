@@ -7,15 +7,26 @@ through its ``__all__`` (:func:`adjust_pvalues`, :func:`likert_to_scores`,
 
 from __future__ import annotations
 
-import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
+from ..tables import (  # noqa: F401 (re-exported: shared with the other result-table stages)
+    as_list,
+    check_confidence,
+    format_p,
+    fr_list,
+    fr_num,
+    fr_pct,
+    note,
+    plural,
+    require_columns,
+    set_note,
+)
 
 #: The 5-point French agreement scale of ``docs/formats.md`` (1 = pas du tout d'accord ... 5).
 AGREEMENT_SCALE: tuple[str, ...] = (
@@ -56,35 +67,10 @@ class StatisticalWarning(UserWarning):
 # --------------------------------------------------------------------------- validation
 
 
-def as_list(x: str | Sequence[str] | None) -> list[str]:
-    """Return ``x`` as a list of column names (``None`` → empty list)."""
-    if x is None:
-        return []
-    if isinstance(x, str):
-        return [x]
-    return list(x)
 
 
-def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    """Raise :class:`InputError` naming every column of ``columns`` missing from ``df``.
-
-    Args:
-        df: The table checked.
-        columns: Required column names.
-        what: French name of the table shown to the user (e.g. ``"questionnaire avant"``).
-    """
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        shown = ", ".join(f"« {c} »" for c in list(df.columns)[:12])
-        raise InputError(
-            [Problem(what, f"colonne absente (colonnes présentes : {shown})", column=c) for c in missing]
-        )
 
 
-def check_confidence(confidence: float) -> None:
-    """Refuse a confidence level outside ]0, 1[ with a French message."""
-    if not 0 < confidence < 1:
-        raise AreasError(f"Niveau de confiance invalide : {confidence} (attendu entre 0 et 1, par ex. 0,95).")
 
 
 def check_choice(value: str, allowed: Sequence[str], what: str) -> None:
@@ -275,56 +261,14 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: Correction = "
 # --------------------------------------------------------------------------- French text
 
 
-def fr_num(x: float | None, decimals: int = 1) -> str:
-    """``1234.5`` → ``"1 234,5"`` (narrow no-break space for thousands, decimal comma)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    s = f"{x:,.{decimals}f}"
-    return s.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
 
 
-def fr_pct(p: float | None, decimals: int = 0) -> str:
-    """``0.423`` → ``"42 %"`` (French spacing)."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    return f"{fr_num(100 * p, decimals)}\u00a0%"
 
 
-def format_p(p: float | None) -> str:
-    """French p-value: ``p < 0,001`` or ``p = 0,034``."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "p non calculable"
-    return "p < 0,001" if p < 0.001 else f"p = {fr_num(p, 3)}"
 
 
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """``"1 étudiant"`` / ``"3 étudiants"`` (French: 0 and 1 are singular)."""
-    word = singular if abs(n) < 2 else (plural_form or singular + "s")
-    return f"{fr_num(n, 0)} {word}"
 
 
-def fr_list(items: Sequence[str]) -> str:
-    """``["a", "b", "c"]`` → ``"a, b et c"``."""
-    items = [str(i) for i in items]
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " et " + items[-1]
 
 
-def set_note(df: pd.DataFrame, text: str, **extra: object) -> pd.DataFrame:
-    """Attach the French plain-language note (and extra metadata) to ``df.attrs``."""
-    df.attrs["note"] = text
-    for k, v in extra.items():
-        df.attrs[k] = v
-    return df
 
-
-def note(table: pd.DataFrame) -> str:
-    """Return the French sentence attached to an evaluate table (``table.attrs["note"]``).
-
-    Every result table of this stage carries a sentence saying what it shows
-    and its limits, to place under it in the report.
-    """
-    return str(table.attrs.get("note", ""))

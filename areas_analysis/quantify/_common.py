@@ -8,13 +8,25 @@ names re-exported in its ``__all__`` (:func:`wilson_interval`,
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import AreasError, InputError, Problem
+from ..errors import InputError, Problem
+from ..tables import (  # noqa: F401 (re-exported: shared with the other result-table stages)
+    as_list,
+    check_confidence,
+    format_p,
+    fr_list,
+    fr_num,
+    fr_pct,
+    note,
+    plural,
+    require_columns,
+    set_note,
+)
 
 #: Prefix of the 0/1 theme columns of a respondent × theme matrix.
 THEME_PREFIX = "theme__"
@@ -31,35 +43,10 @@ class StatisticalWarning(UserWarning):
 # --------------------------------------------------------------------------- validation
 
 
-def as_list(x: str | Sequence[str] | None) -> list[str]:
-    """Return ``x`` as a list of column names (``None`` → empty list)."""
-    if x is None:
-        return []
-    if isinstance(x, str):
-        return [x]
-    return list(x)
 
 
-def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    """Raise :class:`InputError` naming every column of ``columns`` missing from ``df``.
-
-    Args:
-        df: The table checked.
-        columns: Required column names.
-        what: French name of the table shown to the user (e.g. ``"table des codages"``).
-    """
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        shown = ", ".join(f"« {c} »" for c in df.columns[:12])
-        raise InputError(
-            [Problem(what, f"colonne absente (colonnes présentes : {shown})", column=c) for c in missing]
-        )
 
 
-def check_confidence(confidence: float) -> None:
-    """Refuse a confidence level outside ]0, 1[ with a French message."""
-    if not 0 < confidence < 1:
-        raise AreasError(f"Niveau de confiance invalide : {confidence} (attendu entre 0 et 1, par ex. 0,95).")
 
 
 def normalise_ids(s: pd.Series) -> pd.Series:
@@ -192,19 +179,8 @@ def newcombe_interval(x1: float, n1: float, x2: float, n2: float,
 # --------------------------------------------------------------------------- French text
 
 
-def fr_num(x: float, decimals: int = 1) -> str:
-    """``1234.5`` → ``"1 234,5"`` (narrow no-break space for thousands, decimal comma)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    s = f"{x:,.{decimals}f}"
-    return s.replace(",", "\u202f").replace(".", ",")
 
 
-def fr_pct(p: float, decimals: int = 0) -> str:
-    """``0.423`` → ``"42 %"`` (French spacing)."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    return f"{fr_num(100 * p, decimals)}\u00a0%"
 
 
 def fr_signed(x: float, decimals: int = 1) -> str:
@@ -215,50 +191,17 @@ def fr_signed(x: float, decimals: int = 1) -> str:
     return ("+" if x >= 0 else "\u2212") + s
 
 
-def fr_list(items: Sequence[str], max_items: int = 6) -> str:
-    """``["a", "b", "c"]`` → ``"a, b et c"`` (truncated with « … » beyond ``max_items``)."""
-    items = [str(i) for i in items]
-    if not items:
-        return ""
-    if len(items) > max_items:
-        return ", ".join(items[:max_items]) + f"… ({len(items)} au total)"
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " et " + items[-1]
 
 
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """``"1 répondant"`` / ``"3 répondants"`` (French: 0 and 1 are singular)."""
-    word = singular if abs(n) < 2 else (plural_form or singular + "s")
-    return f"{fr_num(n, 0)} {word}"
 
 
-def format_p(p: float) -> str:
-    """French p-value: ``p < 0,001`` or ``p = 0,034``."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    return "p < 0,001" if p < 0.001 else f"p = {fr_num(p, 3)}"
 
 
 # --------------------------------------------------------------------------- notes
 
 
-def set_note(df: pd.DataFrame, text: str, **extra: object) -> pd.DataFrame:
-    """Attach the French plain-language note (and extra metadata) to ``df.attrs``."""
-    df.attrs["note"] = text
-    for k, v in extra.items():
-        df.attrs[k] = v
-    return df
 
 
-def note(table: pd.DataFrame) -> str:
-    """Return the French plain-language sentence attached to a quantify table.
-
-    Every table built by this stage carries in ``table.attrs["note"]`` a sentence
-    saying what it shows and its limits, to place under it in the report
-    (``Reporter.table(df, ..., note=note(df))``).
-    """
-    return str(table.attrs.get("note", ""))
 
 
 def label_of(value: Hashable, labels: dict[str, str] | None) -> str:
