@@ -32,8 +32,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check areas_analysis tests benchmarks
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/themes_benchmark.py
+bench: $(STAMP)   # long: theme engine against human codes and baselines, scale, pseudonymiser recall
+	$(BIN)/python benchmarks/bench_discover.py
+	$(BIN)/python benchmarks/bench_coding.py
+	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/privacy_recall.py
 
 sample: $(STAMP)
 	$(BIN)/areas sample generate --out data/sample
