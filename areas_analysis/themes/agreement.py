@@ -138,7 +138,10 @@ class AgreementResult:
             "kappa": ov["mean_kappa"], "alpha": np.nan, "precision": np.nan, "rappel": np.nan,
             "f1": ov["macro_f1"],
         }])
-        return pd.concat([rows, total], ignore_index=True)
+        out = pd.concat([rows, total], ignore_index=True)
+        for col in (f"codes_{a}", f"codes_{b}", "communs"):
+            out[col] = out[col].astype("Int64")
+        return out
 
 
 def _div(num: float, den: float) -> float:

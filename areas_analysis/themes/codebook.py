@@ -18,8 +18,9 @@ three signals computed per (segment, theme):
   that survives synonyms and inflections and rewards a segment hitting one
   facet of a label such as "Tri sélectif, compost, réduction déchets").
 * **keyword match** — 1 when a keyword or key phrase of the theme occurs in the
-  segment, compared on lemmas (spaCy lookup table), case- and
-  accent-insensitively ("Médecins traitants" matches "médecin traitant"), else 0.
+  segment, compared on lemmas (spaCy lookup table; a final -s/-x is dropped from
+  forms the table does not know), case- and accent-insensitively ("Médecins
+  traitants" and "medecins traitants" match "médecin traitant"), else 0.
 
 ``score = 0.7 · cosine + 0.3 · soft + 0.3 · keyword``. Decision rule: a theme is
 assigned when its score is ≥ ``threshold`` (0.15) and within ``margin`` (0.05) of
@@ -390,6 +391,8 @@ class _Lexicon:
             if isinstance(lemma, list):
                 lemma = lemma[0] if lemma else None
             key = _fold(lemma or form)
+            if len(key) > 3 and key[-1] in "sx":  # plural of forms missing from the table ("medecins")
+                key = key[:-1]
             row = int(self.nlp.vocab.vectors.key2row.get(h, -1)) if content else -1
             got = (content, key, row)
             self._info[h] = got
