@@ -157,7 +157,8 @@ def render(seed: int, counts: dict[str, int], manifest: pd.DataFrame, priorities
         ["`codage_humain_usagers.csv`",
          f"codage humain simulé de {s['n_answers_coded']} réponses ouvertes usagers sur {s['n_answers']}"],
         ["`dpper/`", "questionnaires étudiants avant/après ECOS et RetExp, scores ECOS, dictionnaires, "
-                     "grille des commentaires"],
+                     "grille des commentaires, codage humain simulé de la moitié des commentaires "
+                     "(`codage_humain_commentaires_<action>.csv`, stratifié par séance)"],
         ["`activite.yaml`",
          "suivi d'activité inventé pour les indicateurs AREAS (écrit à la main, hors générateur)"],
         ["`verite_terrain/`", "vérité terrain lisible par machine (voir plus bas)"],

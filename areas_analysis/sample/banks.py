@@ -811,6 +811,15 @@ DPPER_THEMES: tuple[ThemeBank, ...] = (
     ),
 )
 DPPER_THEME_IDS: tuple[str, ...] = tuple(t.id for t in DPPER_THEMES)
+
+#: Themes a human coder confuses with each DPPER comment theme (simulated coding slips).
+DPPER_NEIGHBOUR: dict[str, tuple[str, ...]] = {
+    "ecoute_patient": ("communication", "vecu_maladie"),
+    "vecu_maladie": ("ecoute_patient",),
+    "communication": ("ecoute_patient",),
+    "realisme_scenario": ("stress_organisation",),
+    "stress_organisation": ("realisme_scenario",),
+}
 DPPER_NOISE: tuple[str, ...] = ("RAS", "Merci", "Bien", "Très bonne séance", "Rien à ajouter", "Top")
 
 # --------------------------------------------------------------------------- communes

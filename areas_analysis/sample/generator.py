@@ -52,6 +52,8 @@ from ._questionnaires import (
 from .banks import (
     BANK,
     COMMUNES,
+    DPPER_NEIGHBOUR,
+    DPPER_THEME_IDS,
     DPPER_THEMES,
     FACILITATORS,
     NAMED_ANSWERS,
@@ -69,6 +71,7 @@ from .banks import (
 GENERATOR_VERSION = "2026.1"
 HUMAN_SHARE_ATELIERS = 0.40
 HUMAN_SHARE_USAGERS = 0.30
+HUMAN_SHARE_COMMENTS = 0.50
 N_OVERLAP = 50
 
 
@@ -107,8 +110,9 @@ def generate_sample(out: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
 
 
 def _generate_into(out: Path, seed: int) -> None:
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
-    rng_notes, rng_usagers, rng_pros, rng_dpper, rng_coders = streams
+    # a sixth stream (added later) leaves the first five, hence every earlier file, unchanged
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    rng_notes, rng_usagers, rng_pros, rng_dpper, rng_coders, rng_dpper_coder = streams
     truth = out / "verite_terrain"
 
     segments, manifest = write_ateliers(out, rng_notes)
@@ -144,6 +148,15 @@ def _generate_into(out: Path, seed: int) -> None:
     rows_u = _simulate_coder(rng_coders, coded_ans, ans_truth, {i: () for i in coded_ans}, "codeur_1")
     write_long_csv(out / "codage_humain_usagers.csv", rows_u, ["id", "theme_id", "coder"])
     human_usagers = pd.DataFrame(rows_u, columns=["id", "theme_id", "coder"])
+
+    comments_truth = _truth_map(dpper["comments"], "id")
+    for action in ("ECOS", "RetExp"):
+        sub = dpper["comments"][dpper["comments"]["action"] == action]
+        coded_c = _stratified(rng_dpper_coder, sub, "id", "session", HUMAN_SHARE_COMMENTS)
+        rows_c = _simulate_coder(rng_dpper_coder, coded_c, comments_truth, {i: () for i in coded_c}, "codeur_1",
+                                 neighbour=DPPER_NEIGHBOUR, theme_ids=DPPER_THEME_IDS)
+        write_long_csv(out / "dpper" / f"codage_humain_commentaires_{action.lower()}.csv", rows_c,
+                       ["id", "theme_id", "coder"])
 
     # --- ground truth
     write_csv(truth / "segments_attendus.csv", list(segments.columns),
@@ -257,7 +270,9 @@ def _stratified(rng: np.random.Generator, frame: pd.DataFrame, id_col: str, by: 
 
 
 def _simulate_coder(rng: np.random.Generator, ids: list[str], truth: dict[str, tuple[str, ...]],
-                    fallback: dict[str, tuple[str, ...]], coder: str) -> list[list[str]]:
+                    fallback: dict[str, tuple[str, ...]], coder: str, *,
+                    neighbour: dict[str, tuple[str, ...]] = NEIGHBOUR,
+                    theme_ids: tuple[str, ...] = THEME_IDS) -> list[list[str]]:
     """Code ``ids`` as a careful but human coder would (ground truth + realistic slips).
 
     Slips: a missed second theme (30 %), a neighbouring theme instead of the true one
@@ -272,13 +287,13 @@ def _simulate_coder(rng: np.random.Generator, ids: list[str], truth: dict[str, t
             if j >= 1 and rng.random() < 0.30:
                 continue
             if rng.random() < 0.035:
-                t = NEIGHBOUR[t][int(rng.integers(len(NEIGHBOUR[t])))]
+                t = neighbour[t][int(rng.integers(len(neighbour[t])))]
             codes.append(t)
         if not true and rng.random() < 0.06:
-            pool = fallback.get(i) or THEME_IDS
+            pool = fallback.get(i) or theme_ids
             codes.append(pool[int(rng.integers(len(pool)))])
         if true and rng.random() < 0.02:
-            codes.append(NEIGHBOUR[true[0]][0])
+            codes.append(neighbour[true[0]][0])
         codes = list(dict.fromkeys(codes))
         rows.extend([[i, t, coder] for t in codes] or [[i, "", coder]])
     return rows

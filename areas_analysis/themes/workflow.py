@@ -141,49 +141,80 @@ def code_and_check(
                         strata_col=strata_col, review_n=review_n)
     human_ids = coded_ids(gold)
     cb_vs_human = coding_agreement(cb_codes, gold, ids=human_ids, themes=codebook.ids)
+    cb_kappa = cb_vs_human.per_theme.set_index("theme_id")["kappa"]
     ag = ext.agreement.set_index("theme_id")
-    rows = []
+    rows, use_model = [], {}
     for t in codebook.ids:
         learnt = t in ag.index and ag.at[t, "statut"] == "appris"
-        kappa = float(ag.at[t, "kappa"]) if learnt else np.nan
-        rows.append({
-            "theme_id": t, "libelle": labels[t],
-            "n_codes_humains": int(ag.at[t, "n_humain"]) if t in ag.index else 0,
-            "kappa": kappa,
-            "f1": float(ag.at[t, "f1"]) if learnt else np.nan,
-            "precision": float(ag.at[t, "precision"]) if learnt else np.nan,
-            "rappel": float(ag.at[t, "recall"]) if learnt else np.nan,
-            "fiabilite": reliability_label(kappa) if learnt else "trop peu d'exemples humains",
-            "kappa_grille_seule": float(cb_vs_human.per_theme.set_index("theme_id").at[t, "kappa"])
-            if t in set(cb_vs_human.per_theme["theme_id"]) else np.nan,
-            "methode": "extension supervisée, validation croisée sur le codage humain",
-        })
+        k_model = float(ag.at[t, "kappa"]) if learnt else np.nan
+        k_cb = float(cb_kappa.get(t, np.nan))
+        # per theme, the method that agrees best with the human codes (NaN κ: never preferred)
+        use_model[t] = learnt and (np.nan_to_num(k_model, nan=-2) >= np.nan_to_num(k_cb, nan=-2))
+        if use_model[t]:
+            stats = {"kappa": k_model, "f1": float(ag.at[t, "f1"]), "precision": float(ag.at[t, "precision"]),
+                     "rappel": float(ag.at[t, "recall"]),
+                     "methode": "extension supervisée (validation croisée sur le codage humain)"}
+        else:
+            pt = cb_vs_human.per_theme.set_index("theme_id")
+            has = t in pt.index
+            stats = {"kappa": k_cb, "f1": float(pt.at[t, "f1"]) if has else np.nan,
+                     "precision": float(pt.at[t, "precision"]) if has else np.nan,
+                     "rappel": float(pt.at[t, "recall"]) if has else np.nan,
+                     "methode": "grille de codage (comparée au codage humain)"
+                     + ("" if learnt else " ; trop peu d'exemples humains pour l'apprentissage")}
+        rows.append({"theme_id": t, "libelle": labels[t],
+                     "n_codes_humains": int(ag.at[t, "n_humain"]) if t in ag.index else 0,
+                     **stats, "fiabilite": reliability_label(stats["kappa"]),
+                     "kappa_extension": k_model, "kappa_grille": k_cb})
     reliability = pd.DataFrame(rows)
+    codings = _combine(ext.codings, cb_codes, human_ids, ids, use_model)
     ov = ext.overall.iloc[0]
     cb_ov = cb_vs_human.overall.iloc[0]
     overall = pd.DataFrame([
         {"methode": "extension supervisée (validation croisée)", "n_items": len(ids),
          "n_codes_humains": len(human_ids), "f1_micro": float(ov["micro_f1"]), "f1_macro": float(ov["macro_f1"]),
          "kappa_moyen": float(ov["mean_kappa"]), "alpha": float(ov["alpha"])},
-        {"methode": "grille de codage seule (comparaison)", "n_items": len(human_ids),
+        {"methode": "grille de codage seule", "n_items": len(human_ids),
          "n_codes_humains": len(human_ids), "f1_micro": float(cb_ov["micro_f1"]),
          "f1_macro": float(cb_ov["macro_f1"]), "kappa_moyen": float(cb_ov["mean_kappa"]),
          "alpha": float(cb_ov["alpha"])},
     ])
-    weak = reliability[reliability["kappa"] < 0.4]["libelle"].tolist()
-    unlearnt = reliability[reliability["fiabilite"] == "trop peu d'exemples humains"]["libelle"].tolist()
+    weak = reliability[~(reliability["kappa"] >= 0.4)]["libelle"].tolist()
+    n_cb = sum(not v for v in use_model.values())
     statement = (
         f"**Fiabilité du codage.** {len(human_ids)} textes sur {len(ids)} ont été codés par des humains ; "
-        "la machine a codé les autres en apprenant de ce codage. Mesuré par validation croisée sur le codage "
-        f"humain, l'accord machine / humain est F1 = {_fr(float(ov['micro_f1']))} "
-        f"(κ moyen = {_fr(float(ov['mean_kappa']))} ; "
-        f"grille de codage seule : F1 = {_fr(float(cb_ov['micro_f1']))})."
-        + (f" Thèmes peu fiables (κ < 0,40), à lire avec prudence : {', '.join(weak)}." if weak else "")
-        + (f" Thèmes trop peu codés par les humains pour être appris : {', '.join(unlearnt)}." if unlearnt else "")
+        "la machine a codé les autres. Pour chaque thème, la méthode retenue est celle qui s'accorde le mieux "
+        f"avec le codage humain : extension supervisée du codage humain pour {len(use_model) - n_cb} thème(s), "
+        f"grille de codage pour {n_cb}. Accord mesuré sur les textes codés par les humains : extension "
+        f"F1 = {_fr(float(ov['micro_f1']))} (validation croisée, κ moyen = {_fr(float(ov['mean_kappa']))}), "
+        f"grille seule F1 = {_fr(float(cb_ov['micro_f1']))} (κ moyen = {_fr(float(cb_ov['mean_kappa']))})."
+        + (f" Thèmes peu fiables (κ < 0,40 ou non mesuré), à lire avec prudence : {', '.join(weak)}."
+           if weak else "")
         + f" Les {len(ext.review)} textes les plus incertains sont à relire (file de relecture)."
     )
-    return CodingReport(ext.codings, reliability, overall, ext.review, statement,
-                        "extension supervisée", labels)
+    return CodingReport(codings, reliability, overall, ext.review, statement,
+                        "meilleure méthode par thème", labels)
+
+
+def _combine(ext_codes: pd.DataFrame, cb_codes: pd.DataFrame, human_ids: list[str], ids: list[str],
+             use_model: dict[str, bool]) -> pd.DataFrame:
+    """Human codes for the human sample; elsewhere each theme from its chosen method (long format)."""
+    human = set(human_ids)
+    ext_codes = ext_codes.assign(id=ext_codes["id"].astype(str))
+    cb_codes = cb_codes.assign(id=cb_codes["id"].astype(str))
+    from_human = ext_codes[ext_codes["id"].isin(human)]
+    from_model = ext_codes[~ext_codes["id"].isin(human) & ext_codes["theme_id"].map(use_model).fillna(False)
+                           .astype(bool)]
+    from_cb = cb_codes[~cb_codes["id"].isin(human) & ~cb_codes["theme_id"].map(use_model).fillna(True)
+                       .astype(bool)].assign(source="model")
+    parts = pd.concat([from_human, from_model, from_cb], ignore_index=True)
+    coded = set(parts["id"])
+    empty = pd.DataFrame({"id": [i for i in ids if i not in coded], "theme_id": pd.NA, "score": np.nan,
+                          "source": "model"})
+    out = pd.concat([parts, empty], ignore_index=True)
+    order = {k: i for i, k in enumerate(ids)}
+    out = out.assign(_o=out["id"].map(order)).sort_values(["_o", "theme_id"], kind="stable", na_position="last")
+    return out.drop(columns="_o").reset_index(drop=True)[["id", "theme_id", "score", "source"]]
 
 
 def exemplar_quotes(codings: pd.DataFrame, df: pd.DataFrame, text_col: str, *, id_col: str,

@@ -1,0 +1,92 @@
+"""code_and_check: every machine coding comes with its agreement with humans; human codes are kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from areas_analysis import themes
+from areas_analysis.config import SAMPLE_DIR
+from areas_analysis.evaluate import comments_for_themes, load_dpper
+
+DPPER = SAMPLE_DIR / "dpper"
+
+
+@pytest.fixture(scope="module")
+def comments() -> pd.DataFrame:
+    return comments_for_themes(load_dpper("ECOS", DPPER).after)
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return themes.load_codebook(DPPER / "codebook_commentaires.yaml")
+
+
+@pytest.fixture(scope="module")
+def checked(comments, codebook):
+    return themes.code_and_check(comments, "text", codebook, id_col="id",
+                                 gold=DPPER / "codage_humain_commentaires_ecos.csv", strata_col="session_id")
+
+
+def test_every_item_is_coded_once_and_human_codes_are_kept(checked, comments) -> None:
+    gold = themes.read_codings(DPPER / "codage_humain_commentaires_ecos.csv")
+    assert set(checked.codings["id"]) == set(comments["id"])
+    human = checked.codings[checked.codings["source"] == "human"]
+    assert set(human["id"]) == set(gold["id"])
+    for item, grp in gold.groupby("id"):
+        expected = set(grp["theme_id"].dropna())
+        assert set(human.loc[human["id"] == item, "theme_id"].dropna()) == expected
+
+
+def test_reliability_uses_the_method_that_agrees_best_with_humans(checked, comments, codebook) -> None:
+    gold = themes.read_codings(DPPER / "codage_humain_commentaires_ecos.csv")
+    cb = themes.apply_codebook(comments, "text", codebook, id_col="id")
+    ref = themes.coding_agreement(cb, gold, ids=sorted(set(gold["id"])), themes=codebook.ids)
+    rel = checked.reliability.set_index("theme_id")
+    assert list(rel.index) == codebook.ids
+    for t, k in ref.per_theme.set_index("theme_id")["kappa"].items():
+        assert rel.at[t, "kappa_grille"] == pytest.approx(k, nan_ok=True)
+        chosen = rel.at[t, "kappa"]
+        assert np.isnan(chosen) or chosen >= np.nan_to_num(k, nan=-2) or chosen == rel.at[t, "kappa_extension"]
+    assert "Fiabilité du codage" in checked.statement and "F1 =" in checked.statement
+    assert set(rel["fiabilite"]) <= {"très bon", "bon", "modéré", "passable", "faible", "non mesurée"}
+
+
+def test_without_human_codes_the_coding_is_said_unvalidated(comments, codebook) -> None:
+    report = themes.code_and_check(comments, "text", codebook, id_col="id", gold=None)
+    assert "non validé" in report.statement.lower()
+    assert report.reliability["kappa"].isna().all()
+    assert (report.reliability["fiabilite"] == "non mesurée").all()
+    assert len(report.review) > 0 and "decision" in report.review.columns
+
+
+def test_with_reliability_and_join_do_not_mutate(checked, comments) -> None:
+    before = comments.copy()
+    joined = checked.join(comments, "id")
+    assert len(joined) >= len(comments) and "theme_id" in joined.columns
+    prev = pd.DataFrame({"theme_id": ["communication", "inconnu"], "proportion": [0.5, 0.1]})
+    out = checked.with_reliability(prev)
+    assert list(out["fiabilite"])[1] == "non mesurée" and "kappa_machine_humain" in out.columns
+    pd.testing.assert_frame_equal(comments, before)
+
+
+def test_coder_agreement_matches_coding_agreement() -> None:
+    gold = themes.read_codings(SAMPLE_DIR / "codage_humain_ateliers.csv")
+    table = themes.coder_agreement(gold)
+    a, b = gold[gold["coder"] == "codeur_1"], gold[gold["coder"] == "codeur_2"]
+    common = sorted(set(a["id"]) & set(b["id"]))
+    ref = themes.coding_agreement(a, b, ids=common).overall.iloc[0]
+    total = table[table["theme"] == "ensemble"].iloc[0]
+    assert total["n_items"] == len(common) == 50
+    assert total["alpha"] == pytest.approx(ref["alpha"])
+    assert "plafond" in table.attrs["note"]
+
+
+def test_partition_agreement_reports_nmi(comments, checked) -> None:
+    disc = (checked.codings.dropna(subset=["theme_id"])
+            .sort_values(["id", "score"], ascending=[True, False], kind="stable").drop_duplicates("id"))
+    disc = disc.assign(theme_label=disc["theme_id"])
+    table = themes.partition_agreement(disc[["id", "theme_id", "theme_label"]], checked.codings)
+    assert (table["part"] == 1.0).all()  # a partition identical to the main codebook theme
+    assert "NMI = 1,00" in table.attrs["note"]
