@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         description="Attribue zéro, un ou plusieurs thèmes par texte : sortie id, theme_id, score "
                         "(une ligne par thème attribué).")
     _input_args(a)
-    src = a.add_mutually_exclusive_group(required=True)
+    src = a.add_mutually_exclusive_group()  # "one of" checked in _apply, with a French message
     src.add_argument("--codebook", type=Path, metavar="CB.yaml", help="grille de codage YAML")
     src.add_argument("--model", type=Path, metavar="DOSSIER",
                      help="modèle enregistré (themes apply/discover --save-model)")
@@ -198,6 +198,9 @@ def _apply(args: argparse.Namespace) -> int:
     from ..themes.codings import write_codings
     from ..themes.model import load_model
 
+    if args.codebook is None and args.model is None:
+        raise AreasError("Indiquez une grille de codage (--codebook CB.yaml) ou un modèle enregistré "
+                         "(--model DOSSIER).")
     df = _read_texts(args)
     texts = df[args.text_col].tolist()
     if args.codebook is not None:
