@@ -178,7 +178,7 @@ def section_clustering(sets: dict[str, pd.DataFrame]) -> pd.DataFrame:
         }
         for div in (200, 100, 50, 25):
             mcs = int(min(100, max(5, round(n / div))))
-            runs[f"UMAP 5d + HDBSCAN (taille min n/{div} = {mcs}), hors-thème gardés"] = (
+            runs[f"UMAP 5d + HDBSCAN (taille min max(5, n/{div})), hors-thème gardés"] = (
                 lambda red=red, mcs=mcs: HDBSCAN(min_cluster_size=mcs).fit_predict(red))
         for variant, fn in runs.items():
             labels, dt = timed(fn)
@@ -246,6 +246,45 @@ def to_markdown(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+SECTIONS = ("main", "representation", "clustering", "small")
+TITLES = {
+    "main": "Découverte : qualité face au codage humain et temps (même exécution)",
+    "representation": "Variantes de représentation (toutes regroupées par k-means, k vrai)",
+    "clustering": "Variantes de regroupement (encodeur de découverte par défaut)",
+    "small": "Petits corpus (40 textes tirés au hasard, moyenne de 5 tirages)",
+}
+DISCOVER_HEADER = """# Benchmark de la découverte de thèmes (AREAS)
+
+NMI et ARI entre les thèmes trouvés et la classe humaine (Entendre la France : étiquette principale,
+c.-à-d. la première étiquette de la réponse ; SIB-200 ; MasakhaNEWS), nombre de thèmes, part de textes
+hors-thème (-1) et temps. Les lignes « ELF » sont des moyennes sur 12 questions (15 à 35 étiquettes
+chacune, réponses multi-étiquettes : tâche difficile, même entre humains). Les temps sont mesurés sur
+une machine à 2 cœurs partagée avec d'autres tâches : ordres de grandeur.
+Détail par jeu de données : fichiers `discover_<section>.csv`.
+"""
+
+
+def run_section(section: str, sets: dict[str, pd.DataFrame], quick: bool) -> tuple[str, pd.DataFrame]:
+    if section == "main":
+        return TITLES[section], section_main(sets)
+    if section == "representation":
+        return TITLES[section], section_representation(sets, quick)
+    if section == "clustering":
+        return TITLES[section], section_clustering(sets)
+    return TITLES[section], section_small(sets)
+
+
+def summary_markdown(section: str, table: pd.DataFrame) -> str:
+    if section == "main":
+        return to_markdown(summarise(table, "method", ["nmi", "ari", "n_themes", "outliers", "fit_s"]))
+    if section == "representation":
+        return to_markdown(summarise(table, "variant", ["nmi", "ari", "encode_s"]))
+    if section == "clustering":
+        return to_markdown(summarise(table, "variant", ["nmi", "ari", "n_themes", "outliers", "cluster_s"]))
+    s = table.groupby(["set", "method"], sort=False)[["nmi", "ari", "n_themes", "outliers", "fit_s"]].mean()
+    return to_markdown(s.reset_index())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sections", default="main,representation,clustering,small")
@@ -259,41 +298,25 @@ def main(argv: list[str] | None = None) -> int:
         sets = {k: v for k, v in sets.items() if k in keep}
     args.out.mkdir(parents=True, exist_ok=True)
     load_spacy()
-    md: list[str] = []
     stamp = time.strftime("%Y-%m-%d %H:%M")
-    if "main" in sections:
-        print("== main", flush=True)
-        t = section_main(sets)
-        t.to_csv(args.out / "discover_main.csv", index=False)
-        s = summarise(t, "method", ["nmi", "ari", "n_themes", "outliers", "fit_s"])
-        md += ["## Découverte : qualité face au codage humain et temps (même exécution)", "", to_markdown(s), "",
-               "Détail par jeu : `discover_main.csv`.", ""]
-    if "representation" in sections:
-        print("== representation", flush=True)
-        t = section_representation(sets, args.quick)
-        t.to_csv(args.out / "discover_representation.csv", index=False)
-        md += ["## Variantes de représentation (toutes regroupées par k-means, k vrai)", "",
-               to_markdown(summarise(t, "variant", ["nmi", "ari", "encode_s"])), ""]
-    if "clustering" in sections:
-        print("== clustering", flush=True)
-        t = section_clustering(sets)
-        t.to_csv(args.out / "discover_clustering.csv", index=False)
-        md += ["## Variantes de regroupement (encodeur de découverte par défaut)", "",
-               to_markdown(summarise(t, "variant", ["nmi", "ari", "n_themes", "outliers", "cluster_s"])), ""]
-    if "small" in sections:
-        print("== small", flush=True)
-        t = section_small(sets)
-        t.to_csv(args.out / "discover_small.csv", index=False)
-        s = t.groupby(["set", "method"], sort=False)[["nmi", "ari", "n_themes", "outliers", "fit_s"]].mean()
-        md += ["## Petits corpus (40 textes, moyenne de 5 tirages)", "", to_markdown(s.reset_index()), ""]
-    header = [f"# Benchmark découverte de thèmes — {stamp}", "",
-              f"Commande : `.venv/bin/python benchmarks/bench_discover.py --sections {args.sections}"
-              f"{' --quick' if args.quick else ''}` (2 cœurs, graine {SEED}).", ""]
-    text = "\n".join(header + md)
-    name = "discover.md" if set(sections) == {"main", "representation", "clustering", "small"} else \
-        f"discover_{'_'.join(sections)}.md"
-    (args.out / name).write_text(text + "\n", encoding="utf-8")
-    print(text)
+    command = (f"`.venv/bin/python benchmarks/bench_discover.py --sections {args.sections}"
+               f"{' --quick' if args.quick else ''}` ({stamp}, 2 cœurs partagés, graine {SEED})")
+    for section in SECTIONS:
+        if section not in sections:
+            continue
+        print(f"== {section}", flush=True)
+        title, table = run_section(section, sets, args.quick)
+        table.to_csv(args.out / f"discover_{section}.csv", index=False)
+        text = "\n".join([f"## {title}", "", f"Commande : {command}.", "", summary_markdown(section, table), ""])
+        (args.out / f"discover_{section}.md").write_text(text, encoding="utf-8")
+        print(text, flush=True)
+    # discover.md gathers the latest result of every section
+    parts = [DISCOVER_HEADER]
+    for section in SECTIONS:
+        f = args.out / f"discover_{section}.md"
+        if f.exists():
+            parts.append(f.read_text(encoding="utf-8"))
+    (args.out / "discover.md").write_text("\n".join(parts) + "\n", encoding="utf-8")
     return 0
 
 
