@@ -162,6 +162,11 @@ def test_decision_rule_threshold_margin_max_themes(codebook):
     ])
     keep = model.decide(scores)
     assert keep.tolist() == [[True, True, False, False], [False] * 4, [False, True, False, True]]
+    # an explicit keyword match is always assigned, even below the threshold or beyond max_themes
+    kw = np.zeros_like(scores)
+    kw[0, 3] = kw[1, 2] = 1.0
+    keep = model.decide(scores, kw)
+    assert keep.tolist() == [[True, True, False, True], [False, False, True, False], [False, True, False, True]]
 
 
 def test_roll_up_assigns_the_parent(codebook, messy):

@@ -13,13 +13,24 @@ plus :func:`coding_agreement` between any two codings, :func:`code_and_check`
 """
 
 from .agreement import AgreementResult, coding_agreement, cohen_kappa, krippendorff_alpha_nominal
-from .codebook import Codebook, CodebookModel, Theme, apply_codebook, codebook_from_dict, load_codebook
-from .codings import normalize_coding, read_codings, write_codings
-from .discover import DiscoveryModel, DiscoveryResult, discover_themes
+from .codebook import (
+    DEFAULT_MARGIN,
+    DEFAULT_THRESHOLD,
+    Codebook,
+    CodebookModel,
+    Theme,
+    apply_codebook,
+    codebook_from_dict,
+    load_codebook,
+)
+from .codings import indicator_matrix, normalize_coding, read_codings, read_csv_table, write_codings
+from .discover import DiscoveryModel, DiscoveryResult, default_discovery_encoder, discover_themes
 from .embed import TextEncoder
-from .extend import ExtensionResult, extend_coding
-from .model import load_model, save_model
+from .extend import MIN_EXAMPLES, ExtensionResult, extend_coding, text_features
+from .labels import label_themes
+from .model import load_model, register_model_kind, save_model
 from .review import read_review_decisions, review_queue, write_review_queue
+from .text import clean_text, strip_boilerplate
 from .workflow import (
     CodingReport,
     code_and_check,
@@ -31,6 +42,9 @@ from .workflow import (
 )
 
 __all__ = [
+    "DEFAULT_MARGIN",
+    "DEFAULT_THRESHOLD",
+    "MIN_EXAMPLES",
     "AgreementResult",
     "Codebook",
     "CodebookModel",
@@ -41,25 +55,33 @@ __all__ = [
     "TextEncoder",
     "Theme",
     "apply_codebook",
+    "clean_text",
     "code_and_check",
     "codebook_from_dict",
     "coder_agreement",
     "coding_agreement",
     "cohen_kappa",
+    "default_discovery_encoder",
     "discover_themes",
     "exemplar_quotes",
     "extend_coding",
+    "indicator_matrix",
     "krippendorff_alpha_nominal",
+    "label_themes",
     "load_codebook",
     "load_model",
     "normalize_coding",
     "partition_agreement",
     "read_codings",
+    "read_csv_table",
     "read_review_decisions",
+    "register_model_kind",
     "reliability_chart",
     "reliability_label",
     "review_queue",
     "save_model",
+    "strip_boilerplate",
+    "text_features",
     "write_codings",
     "write_review_queue",
 ]
