@@ -1,0 +1,36 @@
+"""The DPPER notebook, executed with papermill on a tiny messy fixture (real kernel, real statistics)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).parent / "data" / "evaluate"
+
+pytestmark = pytest.mark.slow
+
+
+def test_dpper_notebook_runs_on_a_tiny_fixture(tmp_path: Path) -> None:
+    out = tmp_path / "ecos.ipynb"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "04_evaluation_dpper.ipynb"), str(out), kernel_name="python3", cwd=str(ROOT),
+        progress_bar=False,
+        parameters={"action": "ECOS", "dpper": str(FIXTURE), "codage_humain_commentaires": "",
+                    "codebook_commentaires": str(ROOT / "data/sample/dpper/codebook_commentaires.yaml"),
+                    "cle_pseudonymisation": str(tmp_path / "private" / "cle.json"),
+                    "output_dir": str(tmp_path / "cycle"), "n_boot": 200, "seed": 3})
+    nb = nbformat.read(out, as_version=4)
+    assert nb.metadata.papermill.parameters["action"] == "ECOS"
+    shown = json.dumps([o for c in nb.cells for o in c.get("outputs", [])], ensure_ascii=False)
+    assert "Traceback" not in shown
+    assert "non validé" in shown.lower()  # no human coding of the comments: said so
+    tables = {p.name for p in (tmp_path / "cycle" / "tables").glob("*.csv")}
+    assert {"dpper_ecos_avant_apres.csv", "dpper_ecos_avec_sans.csv", "dpper_ecos_appariement.csv",
+            "dpper_ecos_scores_avec_sans.csv"} <= tables
+    assert len(list((tmp_path / "cycle" / "figures").glob("*.png"))) >= 3
+    assert (tmp_path / "private" / "cle.json").stat().st_mode & 0o777 == 0o600
