@@ -335,7 +335,8 @@ def reliability_chart(reliability: pd.DataFrame, *, title: str | None = None):
         ax.text(max(float(v) if np.isfinite(v) else 0, 0) + 0.01, y, label, va="center", fontsize=8)
     ax.axvline(0.4, color="#777777", linestyle="--", linewidth=1)
     ax.set_xlim(min(0, float(np.nanmin(vals)) - 0.05), 1.15)
-    ax.set_xlabel("κ de Cohen machine / humain (validation croisée)")
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.1f}".replace(".", ","))
+    ax.set_xlabel("κ de Cohen machine / humain (méthode retenue pour chaque thème)")
     ax.set_title(title or "Fiabilité du codage automatique par thème (tirets : κ = 0,40)")
     fig.tight_layout()
     return fig
