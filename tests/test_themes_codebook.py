@@ -203,3 +203,16 @@ def test_duplicate_ids_and_missing_column_are_french_errors(codebook, messy):
     dup = pd.DataFrame({"id": ["x", "x"], "t": ["a", "b"]})
     with pytest.raises(InputError, match="identifiant en double « x »"):
         apply_codebook(dup, "t", codebook, id_col="id")
+
+
+def test_label_words_as_keywords_option():
+    cb = Codebook.from_labels({"sport": "Sport", "sante": "Santé mentale", "ecole": "École"})
+    texts = ["le sport et les écoles du canton", "rien à voir"]
+    plain = CodebookModel(cb, refine=False).fit(texts)
+    assert plain.score_components(texts)["keyword"].sum() == 0
+    kw = CodebookModel(cb, refine=False, label_keywords=True).fit(texts)
+    hits = kw.score_components(texts)["keyword"]
+    assert hits[0].tolist() == [1.0, 0.0, 1.0] and hits[1].sum() == 0
+    coded = kw.predict(pd.DataFrame({"t": texts}), "t")
+    assert {"sport", "ecole"} <= set(coded.loc[coded["id"] == "0", "theme_id"])
+    assert CodebookModel.from_state(kw.to_state()).label_keywords

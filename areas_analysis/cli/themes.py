@@ -61,6 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="au plus N thèmes par texte (défaut : 3, ou la valeur du modèle enregistré)")
     a.add_argument("--roll-up", action="store_true",
                    help="un sous-thème attribue aussi son thème parent")
+    a.add_argument("--label-keywords", action="store_true",
+                   help="les mots des libellés comptent aussi comme mots-clés (utile pour des réponses "
+                   "courtes quand la grille n'a pas de mots-clés)")
     a.add_argument("--save-model", type=Path, metavar="DOSSIER",
                    help="enregistrer le codeur ajusté pour l'appliquer tel quel au cycle suivant")
     a.set_defaults(func=_apply)
@@ -210,6 +213,7 @@ def _apply(args: argparse.Namespace) -> int:
             threshold=DEFAULT_THRESHOLD if args.threshold is None else args.threshold,
             margin=DEFAULT_MARGIN if args.margin is None else args.margin,
             max_themes=3 if args.max_themes is None else args.max_themes,
+            label_keywords=args.label_keywords,
         ).fit(texts)
     else:
         model = load_model(args.model)

@@ -448,6 +448,10 @@ class CodebookModel:
         margin: Themes within ``margin`` of the best score are also assigned.
         max_themes: At most this many themes per segment.
         weights: Weights of (prototype cosine, soft word match, keyword match).
+        label_keywords: Also use every content word of a theme's label as a keyword
+            (assigned whenever its lemma occurs). Off by default: on label-only
+            codebooks it helps short answers (ELF +3 points micro-F1) and hurts long
+            texts (MasakhaNEWS −5), see ``benchmarks/results/coding.md``.
         refine: After the first pass on the fitting corpus, move each prototype
             towards the mean of its most confident segments (self-training of
             the prototypes; helps topic-like themes, see the benchmark).
@@ -472,6 +476,7 @@ class CodebookModel:
         max_themes: int = 3,
         weights: tuple[float, float, float] = DEFAULT_WEIGHTS,
         refine: bool = True,
+        label_keywords: bool = False,
     ) -> None:
         if max_themes < 1:
             raise AreasError("max_themes doit valoir au moins 1.")
@@ -484,6 +489,7 @@ class CodebookModel:
         self.max_themes = int(max_themes)
         self.weights = tuple(float(w) for w in weights)
         self.refine = bool(refine)
+        self.label_keywords = bool(label_keywords)
         self.prototypes_: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self.soft_words_: list[list[str]] = []  # per theme: folded lemma keys of label + keyword words
         self.soft_forms_: list[list[str]] = []  # per theme: the same words as lower-case forms (for vectors)
@@ -542,6 +548,8 @@ class CodebookModel:
             for kw_toks in lex.analyse(list(t.keywords)):
                 if kw_toks:
                     phrases.append(" ".join(k for k, _, _ in kw_toks))
+            if self.label_keywords:
+                phrases += [k for k, _, _ in lex.analyse([t.label])[0]]
             self.keyword_keys_.append(sorted(set(phrases)))
         self._soft_cache = None
         self.fitted_ = True
@@ -733,6 +741,7 @@ class CodebookModel:
             "max_themes": self.max_themes,
             "weights": list(self.weights),
             "refine": self.refine,
+            "label_keywords": self.label_keywords,
             "prototypes": self.prototypes_,
             "soft_words": self.soft_words_,
             "soft_forms": self.soft_forms_,
@@ -754,6 +763,7 @@ class CodebookModel:
             max_themes=int(state["max_themes"]),
             weights=tuple(float(w) for w in state["weights"]),  # type: ignore[arg-type]
             refine=bool(state["refine"]),
+            label_keywords=bool(state.get("label_keywords", False)),
         )
         model.prototypes_ = np.asarray(state["prototypes"], dtype=np.float32)
         model.soft_words_ = [list(map(str, w)) for w in state["soft_words"]]
@@ -816,6 +826,7 @@ def apply_codebook(
     max_themes: int = 3,
     roll_up: bool = False,
     refine: bool = True,
+    label_keywords: bool = False,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Code segments with a codebook (deductive coding, no labelled data).
@@ -835,6 +846,7 @@ def apply_codebook(
         max_themes: At most this many themes per segment.
         roll_up: A child theme also assigns its parent(s).
         refine: Self-train the prototypes on the corpus (see :class:`CodebookModel`).
+        label_keywords: Use the content words of the labels as keywords too (see :class:`CodebookModel`).
         progress: Show a progress bar while encoding.
 
     Returns:
@@ -842,7 +854,7 @@ def apply_codebook(
     """
     ids, texts = _ids_and_texts(df, text_col, id_col)
     model = CodebookModel(codebook, encoder=encoder, threshold=threshold, margin=margin,
-                          max_themes=max_themes, refine=refine).fit(texts)
+                          max_themes=max_themes, refine=refine, label_keywords=label_keywords).fit(texts)
     comp = model.score_components(texts, progress=progress)
     score = comp["score"]
     keep = model.decide(score, comp["keyword"])
