@@ -51,6 +51,7 @@ def test_reliability_uses_the_method_that_agrees_best_with_humans(checked, comme
         assert np.isnan(chosen) or chosen >= np.nan_to_num(k, nan=-2) or chosen == rel.at[t, "kappa_extension"]
     assert "Fiabilité du codage" in checked.statement and "F1 =" in checked.statement
     assert set(rel["fiabilite"]) <= {"très bon", "bon", "modéré", "passable", "faible", "non mesurée"}
+    assert "κ de Cohen" in checked.reliability.attrs["note"] and "F1" in checked.overall.attrs["note"]
 
 
 def test_without_human_codes_the_coding_is_said_unvalidated(comments, codebook) -> None:

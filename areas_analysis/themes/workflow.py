@@ -132,6 +132,9 @@ def code_and_check(
                      "grille de codage, sans codage humain de référence : l'accord avec un codeur humain n'a pas "
                      "pu être mesuré. Les thèmes ci-dessous sont des propositions à vérifier, pas des résultats. "
                      f"Une file de relecture de {len(review)} textes est fournie pour commencer un codage humain.")
+        reliability.attrs["note"] = overall.attrs["note"] = (
+            "Aucun codage humain : la fiabilité du codage automatique n'est pas mesurée. "
+            "Codez à la main une partie des textes (par exemple la file de relecture) pour la mesurer.")
         return CodingReport(codings, reliability, overall, review, statement,
                             "grille de codage (non validée)", labels)
 
@@ -192,6 +195,13 @@ def code_and_check(
            if weak else "")
         + f" Les {len(ext.review)} textes les plus incertains sont à relire (file de relecture)."
     )
+    reliability.attrs["note"] = (
+        "κ de Cohen : 1 = accord parfait avec les codeurs humains, 0 = pas mieux que le hasard. Mesuré sur les "
+        f"{len(human_ids)} textes codés par des humains ; avec peu d'exemples humains d'un thème "
+        "(colonne n_codes_humains), la valeur est très incertaine.")
+    overall.attrs["note"] = (
+        "F1 : part des thèmes retrouvés à la fois justes et complets (1 = comme les humains). L'extension est "
+        "évaluée par validation croisée : chaque texte est prédit par un modèle qui ne l'a pas vu.")
     return CodingReport(codings, reliability, overall, ext.review, statement,
                         "meilleure méthode par thème", labels)
 
