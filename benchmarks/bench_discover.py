@@ -188,10 +188,11 @@ def section_clustering(sets: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "Ward sur les vecteurs (k vrai)": partial(AgglomerativeClustering(k).fit_predict, x),
             "UMAP 5d + k-means (k vrai)": partial(KMeans(k, n_init=10, random_state=SEED).fit_predict, red),
         }
-        for div in (200, 100, 50, 25):
-            mcs = int(min(100, max(5, round(n / div))))
-            runs[f"UMAP 5d + HDBSCAN (taille min max(5, n/{div})), hors-thème gardés"] = (
-                lambda red=red, mcs=mcs: HDBSCAN(min_cluster_size=mcs).fit_predict(red))
+        for sel in ("eom", "leaf"):
+            for div in (200, 100, 50, 25):
+                mcs = int(min(100, max(5, round(n / div))))
+                runs[f"UMAP 5d + HDBSCAN {sel} (taille min max(5, n/{div})), hors-thème gardés"] = partial(
+                    HDBSCAN(min_cluster_size=mcs, cluster_selection_method=sel).fit_predict, red)
         for variant, fn in runs.items():
             labels, dt = timed(fn)
             if variant.startswith("UMAP"):

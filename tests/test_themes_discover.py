@@ -181,3 +181,11 @@ def test_coding_throughput_with_saved_model(result, tmp_path) -> None:
     print(f"\nDiscoveryModel.assign after load: {rate:,.0f} segments/s")
     assert len(coded) == 2000 and coded["theme_id"].ne("").all()
     assert rate > 1000  # conservative floor on a shared 2-core machine (target: 5,000/s)
+
+
+def test_forced_bertopic_on_a_tiny_corpus_does_not_leave_outliers() -> None:
+    df = make_corpus(4, seed=2)  # 12 texts: HDBSCAN finds nothing, default BERTopic would crash or give -1
+    r = discover_themes(df, "texte", id_col="segment_id", method="bertopic")
+    assert r.assignments["theme_id"].ne("").all()
+    assert "repli" in r.themes["method"].iloc[0] or r.themes["method"].iloc[0].startswith("bertopic")
+    assert len(r.themes) >= 2
