@@ -14,10 +14,12 @@ Method:
   sentence vector (word vectors + LSA), and — when a codebook is given — the
   codebook scores of every theme (cosine, soft words, keywords; see
   :mod:`~areas_analysis.themes.codebook`). Each block is L2-normalised per row.
-* **Classifier**: one-vs-rest L2 logistic regression per theme (liblinear),
-  (dual liblinear solver, fast when features outnumber examples), whose outputs are
-  probabilities; a theme is assigned when its probability
-  reaches a per-theme threshold chosen by inner cross-validation (3 folds) to
+* **Classifier**: one-vs-rest L2 logistic regression per theme (dual liblinear
+  solver, fast when features outnumber examples); its outputs are
+  calibrated by Platt scaling (Platt 1999) fitted on the inner cross-validation's
+  out-of-fold outputs, pooled over themes, so that a score of 0.7 means "right
+  about 7 times in 10" (checked in ``benchmarks/results/coding.md``); a theme is
+  assigned when its calibrated probability reaches a per-theme threshold chosen by inner cross-validation (3 folds) to
   maximise F1 on the training part. When the sample almost always has a theme
   (< 10 % of coded items without one), an item with at least one content word
   that passes no threshold gets its best theme relative to its threshold. An
@@ -191,14 +193,24 @@ def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return float(_THRESHOLDS[best[-1]])
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
 class _OneVsRest:
-    """Per-theme logistic regressions with thresholds chosen by inner cross-validation."""
+    """Per-theme logistic regressions, pooled Platt calibration and per-theme thresholds, by inner CV."""
 
     def __init__(self, c: float, seed: int, inner_folds: int = 3) -> None:
         self.c, self.seed, self.inner_folds = c, seed, inner_folds
         self.models: list[LogisticRegression | None] = []
         self.thresholds = np.zeros(0)
         self.consts = np.zeros(0)
+        self.platt = (1.0, 0.0)
+
+    def _calibrate(self, p: np.ndarray) -> np.ndarray:
+        a, b = self.platt
+        return 1.0 / (1.0 + np.exp(-(a * _logit(p) + b)))
 
     def fit(self, x: sp.csr_matrix, y: np.ndarray) -> _OneVsRest:
         n, k = y.shape
@@ -209,6 +221,11 @@ class _OneVsRest:
                 for j in range(k):
                     clf = _fit_one(x[tr], y[tr, j], self.c, self.seed)
                     oof[te, j] = _proba(clf, x[te], float(y[tr, j].mean()))
+            z, t = _logit(oof).reshape(-1, 1), y.reshape(-1)
+            if 0 < t.sum() < t.size:  # Platt (1999) scaling pooled over themes, on out-of-fold outputs
+                cal = LogisticRegression(C=1e4, solver="lbfgs").fit(z, t)
+                self.platt = (float(cal.coef_[0, 0]), float(cal.intercept_[0]))
+            oof = self._calibrate(oof)
         self.thresholds = np.array([_best_threshold(oof[:, j], y[:, j]) if folds >= 2 else 0.5
                                     for j in range(k)])
         self.models = [_fit_one(x, y[:, j], self.c, self.seed) for j in range(k)]
@@ -218,7 +235,8 @@ class _OneVsRest:
     def predict_proba(self, x: sp.csr_matrix) -> np.ndarray:
         if not self.models:
             return np.zeros((x.shape[0], 0))
-        return np.column_stack([_proba(m, x, float(c)) for m, c in zip(self.models, self.consts, strict=True)])
+        raw = np.column_stack([_proba(m, x, float(c)) for m, c in zip(self.models, self.consts, strict=True)])
+        return self._calibrate(raw)
 
     def decide(self, p: np.ndarray, force_one: bool, has_content: np.ndarray) -> np.ndarray:
         keep = (p >= self.thresholds[None, :]) & has_content[:, None]
