@@ -226,9 +226,7 @@ def discover_themes(
         raise AreasError(f"Nombre de thèmes invalide « {n_themes} » : un entier ≥ 1 ou « auto ».")
 
     enc = TextEncoder.from_state(encoder.to_state()) if encoder is not None else default_discovery_encoder(seed)
-    if not enc.fitted_:
-        enc.fit(texts)
-    emb = enc.transform(texts, progress=progress)
+    emb = enc.transform(texts, progress=progress) if enc.fitted_ else enc.fit_transform(texts, progress=progress)
     valid = np.flatnonzero(np.linalg.norm(emb, axis=1) > 0)
     if len(valid) == 0:
         raise AreasError(

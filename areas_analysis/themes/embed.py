@@ -163,7 +163,7 @@ class TextEncoder:
             self.fitted_ = True
             return None
         if self.lemmatize:
-            self._fit_lemma_map(texts)
+            self._fit_lemma_map(texts, progress=progress)
         hashes, doc_index = self._tokenise(texts, progress=progress)
         n = max(len(texts), 1)
         # document frequency and total frequency per content form
@@ -333,7 +333,7 @@ class TextEncoder:
             hash_string(form): (strings.add(lemma) if lemma else _DROPPED) for form, lemma in lemma_map.items()
         }
 
-    def _fit_lemma_map(self, texts: list[str]) -> None:
+    def _fit_lemma_map(self, texts: list[str], *, progress: bool = False) -> None:
         """Most frequent lemma of each form in (a sample of) the corpus; function words → dropped."""
         from collections import Counter, defaultdict
 
@@ -347,7 +347,12 @@ class TextEncoder:
         raw = [texts[i] if isinstance(texts[i], str) else "" for i in idx]
         prepared = [(clean_text(t) if self.clean else t)[:2000] for t in raw]
         counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for doc in nlp.pipe(prepared, batch_size=256):
+        docs = nlp.pipe(prepared, batch_size=256)
+        if progress:
+            from tqdm.auto import tqdm
+
+            docs = tqdm(docs, total=len(prepared), desc="Table des lemmes", unit="texte")
+        for doc in docs:
             for tok in doc:
                 form = tok.lower_
                 if not is_content_form(form):

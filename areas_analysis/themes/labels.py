@@ -24,7 +24,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .. import config
-from .text import content_forms, content_lemmas
+from .text import content_forms, content_lemma_pairs
 
 __all__ = ["LABEL_SEPARATOR", "LABEL_STOP_WORDS", "ctfidf_top_terms", "exemplars", "label_themes"]
 
@@ -198,14 +198,15 @@ def label_themes(
         from tqdm.auto import tqdm
 
         chunks = tqdm(chunks, desc="Lemmes des thèmes", unit="lot")
-    lemmas = [[w for w in lem if w not in LABEL_STOP_WORDS]
-              for chunk in chunks for lem in content_lemmas(chunk, spacy_model=spacy_model)]
+    pairs = [doc for chunk in chunks for doc in content_lemma_pairs(chunk, spacy_model=spacy_model)]
+    lemmas = [[lem for lem, _ in doc if lem not in LABEL_STOP_WORDS] for doc in pairs]
+    display = _lemma_display(pairs, spacy_model)
     top_lemmas = ctfidf_top_terms(lemmas, classes[sample], n_terms=n_words)
     quotes = exemplars(texts, embeddings, classes, centroids)
     rows = []
     for c in range(k):
         words = [w for w, _ in top_forms.get(c, [])]
-        lems = [w for w, _ in top_lemmas.get(c, [])]
+        lems = [display.get(w, w) for w, _ in top_lemmas.get(c, [])]
         label_words = _dedupe_label(lems or words)[:3]
         q = quotes.get(c, []) + [""] * 3
         rows.append({
@@ -219,6 +220,31 @@ def label_themes(
         })
     return pd.DataFrame(rows, columns=["theme", "theme_label", "top_words", "lemmas",
                                        "exemplar_1", "exemplar_2", "exemplar_3"])
+
+
+def _lemma_display(pairs: Sequence[Sequence[tuple[str, str]]], spacy_model: str) -> dict[str, str]:
+    """How to show each lemma in a label.
+
+    The lemma itself if it is a real word (seen in the texts or in the word-vector
+    vocabulary), else its most frequent form: spaCy sometimes invents lemmas
+    ("absent" → "abser", "rendez-vous" → "rendre-vous").
+    """
+    from collections import Counter, defaultdict
+
+    from ..nlp import load_spacy
+
+    vocab = load_spacy(spacy_model).vocab
+    has_vectors = vocab.vectors.shape[0] > 0
+    seen_forms = {form for doc in pairs for _, form in doc}
+    seen_forms |= {lemma for doc in pairs for lemma, _ in doc if has_vectors and vocab.has_vector(lemma)}
+    forms_of: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc in pairs:
+        for lemma, form in doc:
+            forms_of[lemma][form] += 1
+    return {
+        lemma: lemma if lemma in seen_forms else sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        for lemma, c in forms_of.items()
+    }
 
 
 def _dedupe_label(words: list[str]) -> list[str]:

@@ -35,6 +35,7 @@ __all__ = [
     "LemmaAnalyzer",
     "clean_text",
     "content_forms",
+    "content_lemma_pairs",
     "content_lemmas",
     "is_content_form",
     "stop_words",
@@ -211,19 +212,30 @@ def content_lemmas(texts: Sequence[str], *, spacy_model: str = config.SPACY_MODE
     Returns:
         One list of lemmas per text, in input order (accents kept).
     """
+    pairs = content_lemma_pairs(texts, spacy_model=spacy_model, clean=clean, batch_size=batch_size)
+    return [[lemma for lemma, _ in doc] for doc in pairs]
+
+
+def content_lemma_pairs(texts: Sequence[str], *, spacy_model: str = config.SPACY_MODEL,
+                        clean: bool = True, batch_size: int = 256) -> list[list[tuple[str, str]]]:
+    """``(lemma, form)`` pairs of the content tokens of each text (see :func:`content_lemmas`).
+
+    The form lets a label show a word as written when spaCy's lemma is not a
+    real word (e.g. ``"absent"`` lemmatised as ``"abser"``).
+    """
     nlp = load_spacy(spacy_model, ("parser", "ner"))
     prepared = [clean_text(t) if clean else (t if isinstance(t, str) else "") for t in texts]
     keep = {"NOUN", "PROPN", "ADJ", "VERB", "ADV", "X"}
-    out: list[list[str]] = []
+    out: list[list[tuple[str, str]]] = []
     for doc in nlp.pipe(prepared, batch_size=batch_size):
-        lemmas = []
+        pairs = []
         for tok in doc:
             if tok.pos_ not in keep:
                 continue
             lemma = (tok.lemma_ or tok.text).lower()
             if is_content_form(lemma) and is_content_form(tok.lower_):
-                lemmas.append(lemma)
-        out.append(lemmas)
+                pairs.append((lemma, tok.lower_))
+        out.append(pairs)
     return out
 
 
