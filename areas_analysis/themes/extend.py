@@ -19,11 +19,12 @@ Method:
   calibrated by Platt scaling (Platt 1999) fitted on the inner cross-validation's
   out-of-fold outputs, pooled over themes, so that a score of 0.7 means "right
   about 7 times in 10" (checked in ``benchmarks/results/coding.md``); a theme is
-  assigned when its calibrated probability reaches a per-theme threshold chosen by inner cross-validation (3 folds) to
-  maximise F1 on the training part. When the sample almost always has a theme
-  (< 10 % of coded items without one), an item with at least one content word
-  that passes no threshold gets its best theme relative to its threshold. An
-  item without any content word (empty, "ok", "-") never gets a model theme.
+  assigned when its calibrated probability reaches a per-theme threshold chosen
+  by inner cross-validation (3 folds) to maximise F1 on the training part. When
+  the sample almost always has a theme (< 10 % of coded items without one), an
+  item with at least one content word that passes no threshold gets its best
+  theme relative to its threshold. An item without any content word (empty,
+  "ok", "-") never gets a model theme.
 * **Agreement**: outer K-fold cross-validation (``cv_folds``, seeded) on the
   sample — features are shared, classifiers and thresholds are refitted inside
   every fold — then per-theme Cohen's κ, precision, recall, F1 of the
@@ -224,10 +225,12 @@ class _OneVsRest:
             z, t = _logit(oof).reshape(-1, 1), y.reshape(-1)
             if 0 < t.sum() < t.size:  # Platt (1999) scaling pooled over themes, on out-of-fold outputs
                 cal = LogisticRegression(C=1e4, solver="lbfgs").fit(z, t)
-                self.platt = (float(cal.coef_[0, 0]), float(cal.intercept_[0]))
-            oof = self._calibrate(oof)
-        self.thresholds = np.array([_best_threshold(oof[:, j], y[:, j]) if folds >= 2 else 0.5
-                                    for j in range(k)])
+                if cal.coef_[0, 0] > 0:  # must stay increasing
+                    self.platt = (float(cal.coef_[0, 0]), float(cal.intercept_[0]))
+        # thresholds chosen on the raw scale (finer grid where it matters), expressed on the calibrated
+        # scale — calibration is increasing, so the decisions are the same
+        raw_thr = np.array([_best_threshold(oof[:, j], y[:, j]) if folds >= 2 else 0.5 for j in range(k)])
+        self.thresholds = np.where(raw_thr >= 1.0, 1.0 + 1e-9, self._calibrate(raw_thr))
         self.models = [_fit_one(x, y[:, j], self.c, self.seed) for j in range(k)]
         self.consts = y.mean(axis=0) if n else np.zeros(k)
         return self
