@@ -28,6 +28,8 @@ _TRANSLATIONS = {
     "(choose from ": "(choisir parmi ",
     "invalid int value: ": "nombre entier invalide : ",
     "invalid float value: ": "nombre invalide : ",
+    "one of the arguments ": "un des arguments ",
+    " is required": " est obligatoire",
 }
 
 
