@@ -277,6 +277,21 @@ une machine à 2 cœurs partagée avec d'autres tâches : ordres de grandeur.
 de `fr_core_news_md` comme son backend spaCy ; ils sont calculés à part car ce backend plante (E046
 `trf_data`) dès qu'un texte n'a aucun mot connu des vecteurs, ce qui arrive dans les vraies réponses.
 Détail par jeu de données : fichiers `discover_<section>.csv`.
+
+Choix retenus d'après ces mesures (variantes essayées : sections 2 à 4) :
+
+* **Représentation** : moyenne des vecteurs de mots spaCy pondérée par l'IDF, première composante
+  principale retirée (Arora et al. 2017), table forme → lemme apprise sur le corpus, plus un bloc LSA
+  de 100 dimensions (SVD de la matrice TF-IDF du corpus) pesant la moitié de la norme. Retirer 2 CP ou
+  plus dégrade ; la pondération SIF a/(a+p) n'apporte rien face à l'IDF ; `doc.vector` (ce qu'utilise
+  BERTopic avec spaCy) est de loin le pire.
+* **Regroupement, nombre de thèmes connu** : UMAP 5d + k-means (meilleur sur ELF et MasakhaNEWS,
+  un peu moins bon sur SIB-200 que k-means direct).
+* **Regroupement « auto »** : UMAP 5d + HDBSCAN, sélection « leaf », taille minimale max(5, n/50)
+  (« eom » fusionne parfois presque tout en 2 thèmes, p. ex. MasakhaNEWS) ; textes hors-thème
+  rattachés au centroïde le plus proche, signalés (`outlier`) avec un score divisé par deux.
+* **Petits corpus** (< 100 textes) : k-means sur les vecteurs, k choisi par silhouette ; BERTopic
+  standard y met 50 à 100 % des textes hors-thème.
 """
 
 

@@ -189,3 +189,13 @@ def test_forced_bertopic_on_a_tiny_corpus_does_not_leave_outliers() -> None:
     assert r.assignments["theme_id"].ne("").all()
     assert "repli" in r.themes["method"].iloc[0] or r.themes["method"].iloc[0].startswith("bertopic")
     assert len(r.themes) >= 2
+
+
+def test_large_corpus_path_samples_then_codes_the_rest_like_the_model(corpus: pd.DataFrame) -> None:
+    r = discover_themes(corpus, "texte", id_col="segment_id", method="kmeans", n_themes=3, max_fit_docs=50)
+    a = r.assignments
+    assert len(a) == len(corpus) and a["theme_id"].ne("").all()
+    again = r.model.assign(corpus["texte"].tolist(), ids=corpus["segment_id"].tolist())
+    # texts outside the 50-text sample get exactly what the saved model would give them
+    same = (again["theme_id"] == a["theme_id"]) & np.isclose(again["score"], a["score"])
+    assert same.mean() >= (len(corpus) - 50) / len(corpus)

@@ -83,7 +83,7 @@ class DiscoveryModel:
         theme_labels: One readable label per theme.
         centroids: ``(k, d)`` L2-normalised centroids in the encoder's space.
         threshold: Similarity under which a new text is flagged ``outlier``
-            (5th percentile of the similarities of the discovery corpus).
+            (5th percentile of the similarities of the clustered discovery texts).
         method: How the themes were found (``bertopic-hdbscan``, ``kmeans``...).
         themes_table: The themes DataFrame of the discovery (labels, words, quotes).
     """
@@ -164,8 +164,10 @@ class DiscoveryResult:
 
     Attributes:
         assignments: ``id, theme_id, theme_label, score, outlier``, one row per
-            input row, input order (``outlier``: HDBSCAN outlier re-assigned to
-            the nearest theme, or empty text).
+            input row, input order. ``outlier`` is true for an HDBSCAN outlier
+            re-assigned to the nearest theme, an empty text (no theme, score 0),
+            or — above ``max_fit_docs`` — a text outside the clustered sample
+            whose similarity is under the model's threshold.
         themes: ``theme_id, theme_label, size, top_words, lemmas,
             exemplar_1..3, method``, one row per theme, ``D01`` the largest.
         model: Codes new texts with the same ids; save with ``save_model``.
@@ -285,8 +287,11 @@ def discover_themes(
     outlier[np.intersect1d(todo, fit_idx)] = True
     score = np.zeros(len(texts), dtype=np.float64)
     score[valid] = np.clip(sims_all[valid, theme[valid]], 0.0, 1.0)
-    in_theme = valid[~outlier[valid]]
-    threshold = float(np.quantile(score[in_theme], 0.05)) if len(in_theme) else 0.0
+    clustered = fit_idx[~outlier[fit_idx]]
+    threshold = float(np.quantile(score[clustered], 0.05)) if len(clustered) else 0.0
+    # texts outside the fitted sample are coded as DiscoveryModel.assign codes new texts
+    outside = np.setdiff1d(valid, fit_idx)
+    outlier[outside[score[outside] < threshold]] = True
     outlier[np.setdiff1d(np.arange(len(texts)), valid)] = True
     score[outlier] *= OUTLIER_SCORE_FACTOR
 
