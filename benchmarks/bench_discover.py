@@ -276,6 +276,9 @@ une machine à 2 cœurs partagée avec d'autres tâches : ordres de grandeur.
 « BERTopic standard » : réglages par défaut (UMAP `random_state` fixé), plongements spaCy `doc.vector`
 de `fr_core_news_md` comme son backend spaCy ; ils sont calculés à part car ce backend plante (E046
 `trf_data`) dès qu'un texte n'a aucun mot connu des vecteurs, ce qui arrive dans les vraies réponses.
+AREAS rattache chaque texte hors-thème au thème le plus proche (colonne « outliers » à 0 % par
+construction) et le signale (`outlier`, score divisé par deux) ; la part signalée figure dans `scale.md`.
+Pour régénérer ce fichier sans rien recalculer : `--sections none`.
 Détail par jeu de données : fichiers `discover_<section>.csv`.
 
 Choix retenus d'après ces mesures (variantes essayées : sections 2 à 4) :
