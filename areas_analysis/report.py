@@ -23,13 +23,15 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
-import nbformat
 import pandas as pd
 
 from .config import ROOT
+
+if TYPE_CHECKING:  # nbformat is only needed to build the report (its import takes ~1 s per kernel)
+    import nbformat
 
 #: CSV dialect read by French Excel out of the box: BOM, ``;`` and decimal comma.
 CSV_OPTIONS: dict[str, Any] = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "index": False}
@@ -195,6 +197,8 @@ _DROP_TAGS = {"parameters", "injected-parameters", "remove-cell", "remove_cell"}
 
 def _report_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     """Markdown cells and displayed outputs of one executed notebook, without code or logs."""
+    import nbformat
+
     kept = []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -221,6 +225,7 @@ def build_report(executed: Sequence[tuple[str, Path]], out_path: Path, *, cycle:
         cycle: Cycle name, shown in the title.
         summary_markdown: French markdown placed under the title (run summary).
     """
+    import nbformat
     from nbconvert import HTMLExporter
 
     title = f"Rapport d'analyse AREAS — cycle {cycle}"

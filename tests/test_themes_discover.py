@@ -199,3 +199,36 @@ def test_large_corpus_path_samples_then_codes_the_rest_like_the_model(corpus: pd
     # texts outside the 50-text sample get exactly what the saved model would give them
     same = (again["theme_id"] == a["theme_id"]) & np.isclose(again["score"], a["score"])
     assert same.mean() >= (len(corpus) - 50) / len(corpus)
+
+
+_UMAP_SCRIPT = """
+import json, sys
+import numpy as np
+from numba.core.dispatcher import Dispatcher
+from umap import UMAP, umap_
+from areas_analysis.themes.discover import cache_umap_compilation
+enabled = cache_umap_compilation() if sys.argv[1] == "cache" else 0
+x = np.random.default_rng(0).normal(size=(120, 40)).astype(np.float32)
+y = UMAP(n_neighbors=10, n_components=3, min_dist=0.0, metric="cosine", random_state=7).fit_transform(x)
+hits = sum(sum(f.stats.cache_hits.values()) for f in vars(umap_).values() if isinstance(f, Dispatcher))
+print(json.dumps({"enabled": enabled, "hits": hits, "y": y.tolist()}))
+"""
+
+
+def test_umap_compilation_cache_is_reused_and_changes_nothing() -> None:
+    """A process that loads UMAP's compiled code from the disk cache gives the same coordinates."""
+    import json
+    import subprocess
+    import sys
+
+    def run(mode: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", _UMAP_SCRIPT, mode], capture_output=True, text=True,
+                             check=True, timeout=300)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    plain, first, second = run("plain"), run("cache"), run("cache")
+    assert plain["enabled"] == 0 and first["enabled"] > 50
+    assert second["hits"] > 0  # the second process loaded compiled code instead of compiling it
+    assert plain["hits"] == 0
+    np.testing.assert_array_equal(np.array(plain["y"]), np.array(second["y"]))
+    np.testing.assert_array_equal(np.array(first["y"]), np.array(second["y"]))

@@ -32,8 +32,10 @@ Same inputs and seed give identical outputs.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -43,6 +45,8 @@ from .. import config
 from ..errors import AreasError, InputError, Problem
 from .embed import TextEncoder
 from .labels import label_themes
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "BERTOPIC_MIN_DOCS",
@@ -399,7 +403,6 @@ def _silhouette_k(x: np.ndarray, n_distinct: int, seed: int, k_max: int = 15) ->
 def _bertopic_labels(texts: list[str], emb: np.ndarray, n_themes: int | str, seed: int,
                      min_cluster_size: int, progress: bool) -> np.ndarray:
     """Cluster with BERTopic on precomputed embeddings; returns topic per text (-1 = outlier)."""
-    from bertopic import BERTopic
     from hdbscan import HDBSCAN
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import CountVectorizer
@@ -407,6 +410,8 @@ def _bertopic_labels(texts: list[str], emb: np.ndarray, n_themes: int | str, see
 
     from .text import FormAnalyzer
 
+    BERTopic = _bertopic_class()
+    cache_umap_compilation()
     n = len(texts)
     umap_model = UMAP(n_neighbors=min(15, n - 1), n_components=min(5, n - 2), min_dist=0.0, metric="cosine",
                       random_state=seed, init="spectral" if n > 20 else "random")
@@ -427,6 +432,70 @@ def _bertopic_labels(texts: list[str], emb: np.ndarray, n_themes: int | str, see
     )
     topics, _ = topic_model.fit_transform(texts, embeddings=emb.copy())  # copy: BERTopic may mutate
     return np.asarray(topics, dtype=np.int64)
+
+
+#: Packages BERTopic imports only for optional backends and representations.
+_BERTOPIC_OPTIONAL = ("sentence_transformers", "transformers")
+
+
+def _bertopic_class() -> type:
+    """Import BERTopic without loading sentence-transformers and transformers.
+
+    BERTopic's package imports optional embedding backends and text-generation
+    representations that load sentence-transformers and transformers (~3 s per
+    process); it skips them itself when those packages are missing (its
+    "lightweight" install). Embeddings and representations are always given
+    here, so BERTopic never uses them: they are hidden during this one import
+    when nothing has loaded them yet, and importable again right after.
+    """
+    import sys
+
+    hidden = [m for m in _BERTOPIC_OPTIONAL if m not in sys.modules]
+    if "bertopic" in sys.modules or len(hidden) < len(_BERTOPIC_OPTIONAL):
+        from bertopic import BERTopic
+
+        return BERTopic
+    for module in hidden:
+        sys.modules[module] = None  # type: ignore[assignment]  # import → ModuleNotFoundError
+    try:
+        from bertopic import BERTopic
+    finally:
+        for module in hidden:
+            del sys.modules[module]
+    return BERTopic
+
+
+@lru_cache(maxsize=1)
+def cache_umap_compilation() -> int:
+    """Keep UMAP's numba-compiled functions on disk so only the first process compiles them.
+
+    UMAP (0.5) compiles about a hundred numba functions without numba's on-disk
+    cache, which costs 7–10 s in every new process (each notebook kernel) for a
+    0.4 s reduction of a few hundred texts. This turns numba's own cache on for
+    them (``Dispatcher.enable_caching``, what ``@njit(cache=True)`` does): the
+    compiled code is stored beside UMAP's sources (or in numba's user cache
+    directory when those are read-only) and reused while UMAP and numba are
+    unchanged. The computation is the same; ``tests/test_discover.py`` checks
+    that a cached and an uncached process give identical coordinates.
+
+    Returns:
+        The number of functions whose cache was turned on (0 when numba cannot
+        cache, e.g. nowhere writable: UMAP then compiles as before).
+    """
+    from numba.core.dispatcher import Dispatcher
+    from umap import distances, layouts, sparse, spectral, umap_, utils
+
+    enabled = 0
+    for module in (umap_, layouts, utils, spectral, distances, sparse):
+        for obj in vars(module).values():
+            if isinstance(obj, Dispatcher) and type(obj._cache).__name__ == "NullCache":
+                try:
+                    obj.enable_caching()
+                except RuntimeError as exc:  # no writable cache location
+                    _log.info("cache numba indisponible pour UMAP : %s", exc)
+                    return enabled
+                enabled += 1
+    return enabled
 
 
 def _unique_labels(labels: list[str]) -> list[str]:

@@ -38,7 +38,7 @@ from spacy.strings import hash_string
 
 from .. import config
 from ..errors import AreasError
-from ..nlp import load_spacy
+from ..nlp import LEMMA_ONLY, load_spacy
 from .text import clean_text, is_content_form
 
 __all__ = ["TextEncoder"]
@@ -343,11 +343,11 @@ class TextEncoder:
         idx = np.arange(n)
         if n > self.lemma_sample:
             idx = np.sort(np.random.default_rng(self.random_state).choice(n, self.lemma_sample, replace=False))
-        nlp = load_spacy(self.spacy_model, ("parser", "ner"))
+        nlp = load_spacy(self.spacy_model)
         raw = [texts[i] if isinstance(texts[i], str) else "" for i in idx]
         prepared = [(clean_text(t) if self.clean else t)[:2000] for t in raw]
         counts: dict[str, Counter[str]] = defaultdict(Counter)
-        docs = nlp.pipe(prepared, batch_size=256)
+        docs = nlp.pipe(prepared, batch_size=256, disable=LEMMA_ONLY)
         if progress:
             from tqdm.auto import tqdm
 

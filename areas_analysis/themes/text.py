@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from .. import config
-from ..nlp import french_stop_words, load_spacy
+from ..nlp import LEMMA_ONLY, french_stop_words, load_spacy
 
 __all__ = [
     "BOILERPLATE_PATTERNS",
@@ -223,11 +223,11 @@ def content_lemma_pairs(texts: Sequence[str], *, spacy_model: str = config.SPACY
     The form lets a label show a word as written when spaCy's lemma is not a
     real word (e.g. ``"absent"`` lemmatised as ``"abser"``).
     """
-    nlp = load_spacy(spacy_model, ("parser", "ner"))
+    nlp = load_spacy(spacy_model)
     prepared = [clean_text(t) if clean else (t if isinstance(t, str) else "") for t in texts]
     keep = {"NOUN", "PROPN", "ADJ", "VERB", "ADV", "X"}
     out: list[list[tuple[str, str]]] = []
-    for doc in nlp.pipe(prepared, batch_size=batch_size):
+    for doc in nlp.pipe(prepared, batch_size=batch_size, disable=LEMMA_ONLY):
         pairs = []
         for tok in doc:
             if tok.pos_ not in keep:
