@@ -321,7 +321,8 @@ def run_cycle(plan: CyclePlan, *, outputs_dir: Path | None = None, force: bool =
         try:
             pm.execute_notebook(str(run.notebook), str(out_nb), parameters=params, kernel_name=kernel_name,
                                 cwd=str(plan.root), execution_timeout=timeout, progress_bar=False,
-                                report_mode=False, log_output=False)
+                                report_mode=False, log_output=False, shutdown_kernel="immediate",
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die
             entry.update(status="échec", duration_s=round(time.perf_counter() - t_nb, 2),
                          error=_error_summary(exc))
