@@ -68,7 +68,8 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -567,6 +568,44 @@ class _Registry:
         }
 
 
+def _read_key(path: Path) -> dict[str, dict]:
+    """The ``personnes`` of a key file, checked (French error naming the file otherwise)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        people = data["personnes"]
+        if not isinstance(people, dict):
+            raise TypeError("personnes")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AreasError(
+            f"{path.name} : clé de pseudonymisation illisible ({exc.__class__.__name__}). "
+            "Restaurez la sauvegarde de la clé ; ne la supprimez pas, sinon les jetons changeront."
+        ) from exc
+    for token, entry in people.items():
+        if not _TOKEN_RE.match(str(token)) or not isinstance(entry, dict) or not isinstance(entry.get("nom"), str):
+            raise AreasError(f"{path.name} : entrée « {token} » invalide dans la clé de pseudonymisation.")
+    return {str(t): e for t, e in people.items()}
+
+
+@contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    """Exclusive advisory lock (``flock``) on ``lock_path`` for the duration of the block.
+
+    Serialises key updates between notebooks and commands run at the same time.
+    Where ``fcntl`` does not exist (Windows), the block runs unlocked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on the supported Linux machines
+        yield
+        return
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def _token_number(token: str) -> int:
     match = _TOKEN_RE.match(token)
     return int(match[1]) if match else 0
@@ -715,8 +754,15 @@ class Pseudonymizer:
         The parent directory is created (mode 700) if needed. Refuses a path under
         ``outputs/``: the key must never be published with results.
 
+        Saving is safe when several notebooks or commands share the key: under an
+        exclusive lock, the key on disk is read again and the people another process
+        added since this one loaded it are kept (nothing is lost). If the two
+        processes gave the same token to different people, or two tokens to the
+        same person, nothing is written and an error says so.
+
         Raises:
-            AreasError: when the key path is inside the outputs directory.
+            AreasError: when the key path is inside the outputs directory, or on a
+                token conflict with the key on disk (French messages).
         """
         path = self.key_path.resolve()
         outputs = config.OUTPUTS_DIR.resolve()
@@ -726,16 +772,19 @@ class Pseudonymizer:
                 f"(chemin demandé : {path}). Utilisez data/private/."
             )
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        payload = json.dumps(self._registry.to_json(), ensure_ascii=False, indent=2)
-        fd, tmp = tempfile.mkstemp(prefix=".cle-", dir=path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload + "\n")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with _locked(path.with_name(f".{path.name}.verrou")):
+            if path.exists():  # another process may have added people since this key was loaded
+                self._merge_key(_read_key(path), path)
+            payload = json.dumps(self._registry.to_json(), ensure_ascii=False, indent=2)
+            fd, tmp = tempfile.mkstemp(prefix=".cle-", dir=path.parent)
+            try:
+                os.fchmod(fd, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(payload + "\n")
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         os.chmod(path, 0o600)
         return path
 
@@ -746,26 +795,51 @@ class Pseudonymizer:
 
     # ---- internals ----------------------------------------------------------------------------
     def _load_key(self, path: Path) -> None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            people = data["personnes"]
-            if not isinstance(people, dict):
-                raise TypeError("personnes")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise AreasError(
-                f"{path.name} : clé de pseudonymisation illisible ({exc.__class__.__name__}). "
-                "Restaurez la sauvegarde de la clé ; ne la supprimez pas, sinon les jetons changeront."
-            ) from exc
+        for token, entry in _read_key(path).items():
+            self._add_entry(token, entry)
+
+    def _add_entry(self, token: str, entry: dict) -> None:
         reg = self._registry
+        idx = reg._new(entry["nom"], token=token)
+        reg.persons[idx].listed = bool(entry.get("liste", False))
+        for form in entry.get("formes", []):
+            reg._add_form(idx, str(form))
+        reg.next_number = max(reg.next_number, _token_number(token) + 1)
+
+    def _merge_key(self, people: dict[str, dict], path: Path) -> None:
+        """Add the people of the key on disk that this pseudonymiser does not know (see :meth:`save`)."""
+        reg = self._registry
+        by_token = {p.token: i for i, p in enumerate(reg.persons) if p.token}
+        by_name: dict[str, int] = {}
+        for i, p in enumerate(reg.persons):
+            by_name.setdefault(_norm_name(p.name), i)
         for token, entry in people.items():
-            match = _TOKEN_RE.match(str(token))
-            if not match or not isinstance(entry, dict) or not isinstance(entry.get("nom"), str):
-                raise AreasError(f"{path.name} : entrée « {token} » invalide dans la clé de pseudonymisation.")
-            idx = reg._new(entry["nom"], token=str(token))
-            reg.persons[idx].listed = bool(entry.get("liste", False))
+            name = _norm_name(entry["nom"])
+            idx = by_token.get(token)
+            if idx is None and name in by_name:
+                idx = by_name[name]
+            other = reg.persons[idx].token if idx is not None else None
+            if idx is not None and _norm_name(reg.persons[idx].name) != name:
+                conflict = f"le jeton {token} y désigne une autre personne"
+            elif other not in (None, token):
+                conflict = f"une même personne y a reçu le jeton {token} au lieu de {other}"
+            else:
+                conflict = ""
+            if conflict:
+                raise AreasError(
+                    f"{path.name} : la clé a été modifiée par un autre traitement pendant celui-ci et {conflict}. "
+                    "Rien n'a été écrit : relancez ce traitement (la clé sur disque est intacte)."
+                )
+            if idx is None:
+                self._add_entry(token, entry)
+                continue
+            person = reg.persons[idx]  # same person: adopt the token, keep every form
+            person.token = token
+            person.listed = person.listed or bool(entry.get("liste", False))
             for form in entry.get("formes", []):
                 reg._add_form(idx, str(form))
-            reg.next_number = max(reg.next_number, int(match[1]) + 1)
+            reg.next_number = max(reg.next_number, _token_number(token) + 1)
+        reg.consolidate()
 
     def _name_token(self, part: str) -> str:
         """Token for one bare name, keeping surrounding spaces and a leading title."""

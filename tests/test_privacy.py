@@ -205,6 +205,69 @@ def test_save_writes_mode_600_and_tokens_are_stable_across_runs(tmp_path):
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
 
 
+def test_saving_keeps_people_another_process_added_meanwhile(tmp_path):
+    """Two notebooks loaded the same key; the one saving last must not drop the other's people."""
+    key = tmp_path / "cle.json"
+    start = Pseudonymizer(key_path=key, use_ner=False)
+    start.pseudonymize_name("Marina Le Goff")
+    start.save()
+    first, second = (Pseudonymizer(key_path=key, use_ner=False) for _ in range(2))
+    assert first.pseudonymize_name("Paul Riou") == "[PERSONNE_2]"
+    first.save()
+    assert second.pseudonymize("Marina est venue.") == "[PERSONNE_1] est venue."  # nobody new here
+    second.save()
+    people = json.loads(key.read_text(encoding="utf-8"))["personnes"]
+    assert {t: e["nom"] for t, e in people.items()} == {"[PERSONNE_1]": "Marina Le Goff",
+                                                         "[PERSONNE_2]": "Paul Riou"}
+    assert second.pseudonymize_name("Paul Riou") == "[PERSONNE_2]"  # learnt from the disk on save
+    assert second.pseudonymize_name("Anne Kervella") == "[PERSONNE_3]"
+
+
+def test_saving_refuses_a_token_given_to_two_people_and_writes_nothing(tmp_path):
+    key = tmp_path / "cle.json"
+    first, second = (Pseudonymizer(key_path=key, use_ner=False) for _ in range(2))
+    assert first.pseudonymize_name("Paul Riou") == second.pseudonymize_name("Anne Kervella") == "[PERSONNE_1]"
+    first.save()
+    before = key.read_bytes()
+    with pytest.raises(AreasError, match=r"jeton \[PERSONNE_1\] y désigne une autre personne.*relancez"):
+        second.save()
+    assert key.read_bytes() == before
+    edited = Pseudonymizer(key_path=key, use_ner=False)  # loads Paul = [PERSONNE_1]
+    edited.pseudonymize_name("Paul Riou")
+    key.write_text(before.decode("utf-8").replace("PERSONNE_1", "PERSONNE_7"), encoding="utf-8")  # edited by hand
+    with pytest.raises(AreasError, match=r"même personne y a reçu le jeton \[PERSONNE_7\] au lieu de \[PERSONNE_1\]"):
+        edited.save()
+
+
+def _add_first_name_and_save(key: str, first_name: str, barrier) -> None:
+    p = Pseudonymizer(key_path=Path(key), use_ner=False)
+    barrier.wait()  # every process has loaded the same key before anyone saves
+    p.pseudonymize_name(first_name)
+    p.save()
+
+
+def test_concurrent_processes_saving_the_key_lose_nothing(tmp_path):
+    import multiprocessing
+
+    key = tmp_path / "cle.json"
+    names = ["Marina Le Goff", "Paul Riou", "Anne Kervella", "Yves Morvan"]
+    start = Pseudonymizer(key_path=key, known_names=names, use_ner=False)
+    tokens = [start.pseudonymize_name(n) for n in names]
+    start.save()
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(len(names))
+    procs = [ctx.Process(target=_add_first_name_and_save, args=(str(key), n.split()[0], barrier)) for n in names]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(60)
+    assert [proc.exitcode for proc in procs] == [0] * len(names)
+    people = json.loads(key.read_text(encoding="utf-8"))["personnes"]
+    assert list(people) == tokens
+    for token, name in zip(tokens, names, strict=True):
+        assert name.split()[0] in people[token]["formes"]  # each process's new form survived the others
+
+
 def test_default_key_path_is_under_private_dir():
     assert Pseudonymizer(use_ner=False).key_path == config.PRIVATE_DIR / "cle_pseudonymisation.json"
 
