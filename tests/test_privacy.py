@@ -235,7 +235,8 @@ def test_saving_refuses_a_token_given_to_two_people_and_writes_nothing(tmp_path)
     edited = Pseudonymizer(key_path=key, use_ner=False)  # loads Paul = [PERSONNE_1]
     edited.pseudonymize_name("Paul Riou")
     key.write_text(before.decode("utf-8").replace("PERSONNE_1", "PERSONNE_7"), encoding="utf-8")  # edited by hand
-    with pytest.raises(AreasError, match=r"même personne y a reçu le jeton \[PERSONNE_7\] au lieu de \[PERSONNE_1\]"):
+    conflict = r"même personne y a reçu le jeton \[PERSONNE_7\] au lieu de \[PERSONNE_1\]"
+    with pytest.raises(AreasError, match=conflict):
         edited.save()
 
 

@@ -10,6 +10,7 @@ and :func:`methods_and_limits` (French text). Every table has French columns,
 the ``n`` used, a ``methode`` column and a plain-language ``attrs["note"]``.
 """
 
+from ..tables import note
 from ._common import (
     AGREEMENT_SCALE,
     ARM_WITH,
@@ -20,7 +21,6 @@ from ._common import (
     adjust_pvalues,
     arm_values,
     likert_to_scores,
-    note,
 )
 from .data import DpperData, comments_for_themes, load_dpper, scores_long
 from .groups import compare_arms, mann_whitney_test, rank_biserial_independent

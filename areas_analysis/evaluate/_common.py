@@ -15,18 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
-from ..tables import (  # noqa: F401 (re-exported: shared with the other result-table stages)
-    as_list,
-    check_confidence,
-    format_p,
-    fr_list,
-    fr_num,
-    fr_pct,
-    note,
-    plural,
-    require_columns,
-    set_note,
-)
+from ..tables import plural
 
 #: The 5-point French agreement scale of ``docs/formats.md`` (1 = pas du tout d'accord ... 5).
 AGREEMENT_SCALE: tuple[str, ...] = (
@@ -214,6 +203,17 @@ def likert_to_scores(
 
 
 # --------------------------------------------------------------------------- multiplicity
+
+
+def add_adjusted_p(table: pd.DataFrame, p_col: str, correction: Correction) -> None:
+    """Add ``p_ajuste`` (``p_col`` adjusted over the table's tests) and a French ``correction`` column.
+
+    The family is every row with a p-value (see :func:`adjust_pvalues`); ``table`` is changed in place.
+    """
+    table["p_ajuste"] = adjust_pvalues(table[p_col].to_numpy(float), correction)
+    m = int(table[p_col].notna().sum())
+    table["correction"] = (f"{CORRECTION_LABELS[correction]} sur {plural(m, 'test')}"
+                           if correction != "none" else "aucune")
 
 
 def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: Correction = "holm") -> np.ndarray:

@@ -23,7 +23,8 @@ from typing import Literal
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
-from ._common import arm_values, check_choice, fold, require_columns
+from ..tables import require_columns
+from ._common import arm_values, check_choice, fold
 
 __all__ = ["DpperData", "comments_for_themes", "load_dpper", "scores_long"]
 

@@ -20,21 +20,17 @@ from scipy import stats
 
 from ..config import DEFAULT_SEED
 from ..errors import AreasError
+from ..tables import check_confidence, fr_num, require_columns, set_note
 from ._bootstrap import bootstrap_independent, rb_independent
 from ._common import (
     ARM_WITH,
     ARM_WITHOUT,
     CORRECTION_LABELS,
     Correction,
-    adjust_pvalues,
+    add_adjusted_p,
     arm_values,
     check_choice,
-    check_confidence,
-    fr_num,
     outcome_label,
-    plural,
-    require_columns,
-    set_note,
 )
 
 __all__ = ["compare_arms", "mann_whitney_test", "rank_biserial_independent"]
@@ -203,10 +199,7 @@ def compare_arms(
     if not rows:
         raise AreasError("Aucun item à comparer : la table est vide.")
     out = pd.DataFrame(rows)
-    out["p_ajuste"] = adjust_pvalues(out["p_mann_whitney"].to_numpy(float), correction)
-    m = int(out["p_mann_whitney"].notna().sum())
-    corr = CORRECTION_LABELS[correction]
-    out["correction"] = f"{corr} sur {plural(m, 'test')}" if correction != "none" else "aucune"
+    add_adjusted_p(out, "p_mann_whitney", correction)
     pct = fr_num(100 * confidence, 0)
     unit = ("étudiants rééchantillonnés dans chaque bras" if bootstrap == "etudiants"
             else "séances rééchantillonnées dans chaque bras")

@@ -26,21 +26,16 @@ import statsmodels.formula.api as smf
 from scipy import stats
 
 from ..errors import AreasError
+from ..tables import as_list, check_confidence, fr_num, plural, require_columns, set_note
 from ._common import (
     ARM_WITH,
     ARM_WITHOUT,
     CORRECTION_LABELS,
     Correction,
-    adjust_pvalues,
+    add_adjusted_p,
     arm_values,
-    as_list,
     check_choice,
-    check_confidence,
-    fr_num,
     outcome_label,
-    plural,
-    require_columns,
-    set_note,
 )
 
 __all__ = ["ANALYSIS_FALLBACK", "ANALYSIS_MIXED", "ANALYSIS_NONE", "MIN_SESSIONS_PER_ARM", "arm_effect"]
@@ -251,10 +246,7 @@ def arm_effect(
     if not rows:
         raise AreasError("Aucun item à comparer : la table est vide.")
     out = pd.DataFrame(rows)
-    out["p_ajuste"] = adjust_pvalues(out["p"].to_numpy(float), correction)
-    m = int(out["p"].notna().sum())
-    corr = CORRECTION_LABELS[correction]
-    out["correction"] = f"{corr} sur {plural(m, 'test')}" if correction != "none" else "aucune"
+    add_adjusted_p(out, "p", correction)
     cols = ["item", "libelle", "critere", "analyse", "n_etudiants", "n_exclus", "n_seances_avec",
             "n_seances_sans", "effet", "ic_bas", "ic_haut", "p", "p_ajuste", "correction", "variance_seances",
             "icc", "message", "methode"]

@@ -19,6 +19,7 @@ from scipy import optimize, stats
 
 from ..config import DEFAULT_SEED
 from ..errors import AreasError
+from ..tables import as_list, check_confidence, fr_num, require_columns, set_note
 from ._bootstrap import bootstrap_paired, rb_paired_rows
 from ._common import (
     CORRECTION_LABELS,
@@ -28,14 +29,8 @@ from ._common import (
     STATUS_MISSING,
     STATUS_USED,
     Correction,
-    adjust_pvalues,
-    as_list,
+    add_adjusted_p,
     check_choice,
-    check_confidence,
-    fr_num,
-    plural,
-    require_columns,
-    set_note,
 )
 
 __all__ = ["cohen_dz", "paired_tests", "rank_biserial_paired", "wilcoxon_test"]
@@ -345,10 +340,8 @@ def paired_tests(
         raise AreasError("Aucun item à comparer : la table appariée est vide.")
     out["_order"] = out["item"].map({v: i for i, v in enumerate(order)})
     out = out.sort_values(["_order", *by], kind="mergesort").drop(columns="_order").reset_index(drop=True)
-    out["p_ajuste"] = adjust_pvalues(out["p"].to_numpy(float), correction)
-    m = int(out["p"].notna().sum())
+    add_adjusted_p(out, "p", correction)
     corr = CORRECTION_LABELS[correction]
-    out["correction"] = f"{corr} sur {plural(m, 'test')}" if correction != "none" else "aucune"
     pct = fr_num(100 * confidence, 0)
     zero_txt = ("différences nulles écartées des rangs (méthode de Wilcoxon)" if zero_method == "wilcox"
                 else "différences nulles classées puis écartées des sommes (méthode de Pratt)")

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
+from ..tables import plural, require_columns, set_note
 from ._common import (
     AGREEMENT_SCALE,
     ARM_WITH,
@@ -32,9 +33,6 @@ from ._common import (
     check_choice,
     fold,
     likert_to_scores,
-    plural,
-    require_columns,
-    set_note,
 )
 
 __all__ = ["normalise_code", "pair_before_after", "pairing_summary"]

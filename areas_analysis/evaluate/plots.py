@@ -18,17 +18,8 @@ from matplotlib.ticker import FuncFormatter
 
 from ..config import DEFAULT_SEED
 from ..errors import AreasError
-from ._common import (
-    AGREEMENT_SCALE,
-    ARM_WITH,
-    ARM_WITHOUT,
-    STATUS_USED,
-    arm_values,
-    as_list,
-    fr_num,
-    outcome_label,
-    require_columns,
-)
+from ..tables import as_list, fr_num, require_columns
+from ._common import AGREEMENT_SCALE, ARM_WITH, ARM_WITHOUT, STATUS_USED, arm_values, outcome_label
 
 __all__ = ["plot_by_session", "plot_forest", "plot_slopes"]
 

@@ -13,14 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ._common import (
-    ARM_WITH,
-    CORRECTION_LABELS,
-    fr_list,
-    fr_num,
-    fr_pct,
-    plural,
-)
+from ..tables import fr_list, fr_num, fr_pct, plural
+from ._common import ARM_WITH, CORRECTION_LABELS
 from .mixed import ANALYSIS_MIXED, MIN_SESSIONS_PER_ARM
 
 __all__ = ["methods_and_limits", "summarize_evaluation"]

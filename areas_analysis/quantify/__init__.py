@@ -18,7 +18,8 @@ One line each from a notebook::
                              activity=load_activity("data/sample/activite.yaml"), cycle="2026-S1")
 """
 
-from ._common import COLUMN_LABELS, StatisticalWarning, display_table, newcombe_interval, note, wilson_interval
+from ..tables import note
+from ._common import COLUMN_LABELS, StatisticalWarning, display_table, newcombe_interval, wilson_interval
 from .association import (
     adjusted_residuals,
     association_residuals,

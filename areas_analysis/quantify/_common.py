@@ -2,7 +2,7 @@
 
 Everything here is private to :mod:`areas_analysis.quantify` except the few
 names re-exported in its ``__all__`` (:func:`wilson_interval`,
-:func:`newcombe_interval`, :func:`note`, :class:`StatisticalWarning`).
+:func:`newcombe_interval`, :class:`StatisticalWarning`).
 """
 
 from __future__ import annotations
@@ -15,18 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import InputError, Problem
-from ..tables import (  # noqa: F401 (re-exported: shared with the other result-table stages)
-    as_list,
-    check_confidence,
-    format_p,
-    fr_list,
-    fr_num,
-    fr_pct,
-    note,
-    plural,
-    require_columns,
-    set_note,
-)
+from ..tables import as_list, check_confidence, format_p, fr_num, fr_pct
 
 #: Prefix of the 0/1 theme columns of a respondent × theme matrix.
 THEME_PREFIX = "theme__"

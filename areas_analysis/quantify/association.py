@@ -36,18 +36,8 @@ from statsmodels.stats.multitest import multipletests
 
 from ..config import DEFAULT_SEED
 from ..errors import AreasError, InputError, Problem
-from ._common import (
-    as_list,
-    binary_values,
-    fr_list,
-    fr_num,
-    fr_signed,
-    plural,
-    require_columns,
-    resolve_theme_columns,
-    set_note,
-    theme_name,
-)
+from ..tables import as_list, fr_list, fr_num, plural, require_columns, set_note
+from ._common import binary_values, fr_signed, resolve_theme_columns, theme_name
 
 __all__ = [
     "adjusted_residuals",

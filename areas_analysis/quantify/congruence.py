@@ -14,18 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
-from ._common import (
-    THEME_PREFIX,
-    binary_values,
-    check_confidence,
-    fr_list,
-    fr_num,
-    fr_pct,
-    newcombe_interval,
-    set_note,
-    theme_name,
-    wilson_interval,
-)
+from ..tables import check_confidence, fr_list, fr_num, fr_pct, set_note
+from ._common import THEME_PREFIX, binary_values, newcombe_interval, theme_name, wilson_interval
 
 __all__ = ["CATEGORIES", "describe_congruence", "needs_congruence"]
 

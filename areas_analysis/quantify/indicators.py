@@ -32,7 +32,8 @@ import yaml
 
 from ..config import DATA_DIR
 from ..errors import AreasError, InputError, Problem
-from ._common import fr_list, fr_num, normalise_ids, plural, require_columns, set_note
+from ..tables import fr_list, fr_num, plural, require_columns, set_note
+from ._common import normalise_ids
 
 __all__ = [
     "DEFAULT_TARGETS",

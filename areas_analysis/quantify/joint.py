@@ -15,18 +15,8 @@ import pandas as pd
 
 from ..config import DEFAULT_SEED
 from ..errors import AreasError
-from ._common import (
-    as_list,
-    binary_values,
-    fr_num,
-    fr_pct,
-    normalise_ids,
-    plural,
-    require_columns,
-    resolve_theme_columns,
-    set_note,
-    theme_name,
-)
+from ..tables import as_list, fr_num, fr_pct, plural, require_columns, set_note
+from ._common import binary_values, normalise_ids, resolve_theme_columns, theme_name
 
 __all__ = ["describe_joint_display", "joint_display"]
 

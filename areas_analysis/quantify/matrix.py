@@ -13,7 +13,8 @@ from typing import Literal
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ._common import THEME_PREFIX, fr_num, normalise_ids, plural, require_columns, set_note
+from ..tables import fr_num, plural, require_columns, set_note
+from ._common import THEME_PREFIX, normalise_ids
 
 __all__ = ["theme_columns", "theme_matrix"]
 

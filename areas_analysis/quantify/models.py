@@ -18,19 +18,8 @@ from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from ..errors import AreasError, InputError, Problem
-from ._common import (
-    StatisticalWarning,
-    as_list,
-    binary_values,
-    check_confidence,
-    fr_list,
-    fr_num,
-    plural,
-    require_columns,
-    resolve_theme_columns,
-    set_note,
-    theme_name,
-)
+from ..tables import as_list, check_confidence, fr_list, fr_num, plural, require_columns, set_note
+from ._common import StatisticalWarning, binary_values, resolve_theme_columns, theme_name
 
 __all__ = ["MIN_CLUSTERS", "describe_model", "likert_ordinal", "theme_logistic"]
 

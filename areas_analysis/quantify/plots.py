@@ -20,7 +20,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..errors import AreasError
-from ._common import MISSING_GROUP, as_list, fr_num, require_columns
+from ..tables import as_list, fr_num, require_columns
+from ._common import MISSING_GROUP
 from .indicators import STATUSES
 from .likert import agree_levels
 

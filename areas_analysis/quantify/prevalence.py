@@ -16,19 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ._common import (
-    SMALL_GROUP,
-    as_list,
-    check_confidence,
-    fill_group_na,
-    fr_list,
-    fr_num,
-    fr_pct,
-    normalise_ids,
-    require_columns,
-    set_note,
-    wilson_interval,
-)
+from ..tables import as_list, check_confidence, fr_list, fr_num, fr_pct, require_columns, set_note
+from ._common import SMALL_GROUP, fill_group_na, normalise_ids, wilson_interval
 
 __all__ = ["describe_prevalence", "theme_prevalence"]
 

@@ -15,16 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AreasError
-from ._common import (
-    as_list,
-    fill_group_na,
-    fr_list,
-    fr_num,
-    normalise_ids,
-    plural,
-    require_columns,
-    set_note,
-)
+from ..tables import as_list, fr_list, fr_num, plural, require_columns, set_note
+from ._common import fill_group_na, normalise_ids
 
 __all__ = ["DEFAULT_SECTION_WEIGHTS", "describe_priorities", "priority_summary", "priority_themes"]
 
