@@ -153,7 +153,9 @@ def strip_boilerplate(text: str) -> str:
     longs"; the lead-in carries no theme and dominates word counts, so the
     themes stage may strip it. Only a lead-in at the start of the text is
     removed, and the first remaining letter is upper-cased. Text that would
-    become empty is returned unchanged.
+    become empty is returned unchanged. This is for the text people read;
+    before vectorising, :func:`areas_analysis.themes.text.strip_boilerplate`
+    removes more formulas, anywhere in the text, and may leave it empty.
 
     Args:
         text: One segment.
