@@ -475,7 +475,7 @@ def cache_umap_compilation() -> int:
     them (``Dispatcher.enable_caching``, what ``@njit(cache=True)`` does): the
     compiled code is stored beside UMAP's sources (or in numba's user cache
     directory when those are read-only) and reused while UMAP and numba are
-    unchanged. The computation is the same; ``tests/test_discover.py`` checks
+    unchanged. The computation is the same; ``tests/test_themes_discover.py`` checks
     that a cached and an uncached process give identical coordinates.
 
     Returns:
