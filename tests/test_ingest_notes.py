@@ -84,6 +84,7 @@ def _lines(path: Path) -> dict[int, str]:
 # --------------------------------------------------------------------------- the real note file
 
 
+@pytest.mark.shared("context/atelier_notes_msp_tables.txt")
 def test_real_notes_read_in_place(real_manifest: Path) -> None:
     before = sha256(REAL_NOTES)
     rows = _read_notes_raw(REAL_NOTES, manifest=real_manifest)
@@ -110,6 +111,7 @@ def test_real_notes_read_in_place(real_manifest: Path) -> None:
     assert_every_line_recovered(rows, text_lines)
 
 
+@pytest.mark.shared("context/atelier_notes_msp_tables.txt")
 def test_real_notes_sections_and_short_content_lines(real_manifest: Path) -> None:
     rows = _read_notes_raw(REAL_NOTES, manifest=real_manifest)
     seg = rows[rows["kind"] == "segment"].set_index("line")
@@ -343,6 +345,7 @@ def pseudonymizer(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     return privacy.Pseudonymizer(key_path=tmp_path_factory.mktemp("cle") / "cle.json")
 
 
+@pytest.mark.shared("context/atelier_notes_msp_tables.txt")
 def test_load_notes_contract_and_pseudonymisation(pseudonymizer, real_manifest: Path) -> None:  # noqa: ANN001
     paths = [VARIANT_TXT, VARIANT_MD, REAL_NOTES]
     before = {p: sha256(p) for p in paths}

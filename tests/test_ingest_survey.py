@@ -143,6 +143,7 @@ def test_framaforms_three_header_rows(tmp_path: Path) -> None:
         (5, "Je sais où trouver une information fiable sur ma santé")]
 
 
+@pytest.mark.shared("external/limesurvey_export/results-survey4914.xlsx")
 def test_limesurvey_full_text_export_in_place() -> None:
     before = sha256(LIMESURVEY)
     s = read_survey(LIMESURVEY)
@@ -340,6 +341,7 @@ def test_unsupported_and_empty_files(tmp_path: Path) -> None:
         read_survey(tmp_path / "absent.csv")
 
 
+@pytest.mark.shared("external/limesurvey_export/results-survey4914.xlsx")
 def test_hand_written_dictionary_matches_headers_up_to_spaces_and_case(tmp_path: Path) -> None:
     """LimeSurvey writes a non-breaking space in « Quel moyen… »; the researcher types an ordinary one."""
     wb = openpyxl.load_workbook(LIMESURVEY, read_only=True)

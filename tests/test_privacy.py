@@ -86,6 +86,7 @@ def test_contacts_in_the_annotated_set_are_masked(tuning_scores):
     assert any(EMAIL_TOKEN in o for o in scores.outputs) and any(PHONE_TOKEN in o for o in scores.outputs)
 
 
+@pytest.mark.shared("context/atelier_notes_msp_tables.txt")
 def test_real_note_format_only_facilitator_lines_change(tmp_path):
     lines = REAL_NOTES.read_text(encoding="utf-8").splitlines()
     p = Pseudonymizer(key_path=tmp_path / "cle.json")
@@ -330,6 +331,7 @@ def test_find_leaks_is_case_accent_insensitive_on_word_boundaries():
 ELF = config.SHARED_DIR / "external" / "elf_coded_answers.csv"
 
 
+@pytest.mark.shared("external/elf_coded_answers.csv")
 def test_real_open_answers_keep_ordinary_words(tmp_path):
     # Grand Débat 2019 answers (Etalab licence): almost no private names, many "&&", elisions, typos
     answers = list(dict.fromkeys(pd.read_csv(ELF, sep=";", dtype=str, nrows=1500)["corpus"].dropna()))[:400]

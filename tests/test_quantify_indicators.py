@@ -39,6 +39,7 @@ def manifest() -> pd.DataFrame:
     })
 
 
+@pytest.mark.shared("context/areas_project_description.txt")
 def test_targets_file_holds_the_project_objectives(targets):
     expected = {"ateliers": 30, "communes": 15, "participants_par_atelier": 50, "themes_prioritaires": 3,
                 "repertoire_usagers": 1000, "plateformes": 3, "ateliers_soignants": 3,
@@ -46,10 +47,10 @@ def test_targets_file_holds_the_project_objectives(targets):
     assert targets.set_index("id")["cible"].to_dict() == expected
     assert (targets["echeance"] == dt.date(2027, 9, 30)).all()
     desc = (DATA_DIR.parent.parent / "shared" / "context" / "areas_project_description.txt")
-    if desc.exists():  # every source sentence is quoted from the project description
-        text = " ".join(desc.read_text(encoding="utf-8").split())
-        for s in targets["source"]:
-            assert " ".join(s.split()) in text
+    # every source sentence is quoted from the project description
+    text = " ".join(desc.read_text(encoding="utf-8").split())
+    for s in targets["source"]:
+        assert " ".join(s.split()) in text
 
 
 def test_bad_targets_file_lists_every_problem(tmp_path):

@@ -87,6 +87,7 @@ def test_unknown_ids_refused_or_ignored(segments, codes):
         theme_prevalence(codes, segments, "canton", unit_col="segment_id")
 
 
+@pytest.mark.shared("external/elf_coded_answers.csv")
 def test_prevalence_on_real_human_codes_matches_pandas():
     """Entendre la France human tags (real, multi-label, ids with a thousands space)."""
     elf = pd.read_csv(ELF, sep=";", dtype=str)
