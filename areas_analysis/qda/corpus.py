@@ -271,6 +271,9 @@ def read_cycle_corpus(cycle_dir: str | Path, *, sections: Iterable[str] | None =
     dup = all_units["id"][all_units["id"].duplicated()]
     if len(dup):
         raise InputError([Problem(str(folder), f"identifiant d'unité en double « {i} »") for i in dup[:20]])
+    for c in all_units.columns:
+        if c not in STRUCTURE_COLUMNS:  # an empty cell is a missing value, not the value ""
+            all_units[c] = all_units[c].replace({"": pd.NA})
     if "line" in all_units.columns:
         all_units["line"] = pd.to_numeric(all_units["line"], errors="coerce")
     all_codes = pd.concat(codes, ignore_index=True) if codes else pd.DataFrame(columns=list(_CODE_COLUMNS))

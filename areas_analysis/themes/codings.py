@@ -191,14 +191,19 @@ def read_codings(
     coder: str | None = None,
     id_col: str = "id",
     theme_col: str = "theme_id",
+    units: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Read a long coding CSV (human gold, ``apply``/``extend``/``discover`` output).
+
+    A ``.qdpx`` (REFI-QDA project of QualCoder, NVivo...) is read as human codes by
+    :func:`areas_analysis.qda.read_qdpx_codings` (its selections mapped to ``units``).
 
     Args:
         path: The CSV file (separator and encoding detected).
         coder: Keep only the rows of this coder (file must have a ``coder`` column).
         id_col: Column holding the item id.
         theme_col: Column holding the theme id.
+        units: For a ``.qdpx``: the segments/answers its selections are mapped to.
 
     Returns:
         The canonical coding (see :func:`normalize_coding`).
@@ -208,6 +213,10 @@ def read_codings(
             French messages naming file, row and column.
     """
     path = Path(path)
+    if path.suffix.lower() in (".qdpx", ".qde"):
+        from ..qda import read_qdpx_codings
+
+        return read_qdpx_codings(path, units=units, coder=coder)
     df = read_csv_table(path, required=(id_col, theme_col), what="fichier de codage")
     out = normalize_coding(df, source_name=str(path), id_col=id_col, theme_col=theme_col)
     if coder is not None:
