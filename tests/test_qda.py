@@ -274,7 +274,8 @@ def _qc_selection(text: str, fragment: str, code: str, k: int, occurrence: int =
             f'creatingUser="5c94bc9e-db8c-4f1d-9cd6-e900c7440860" creationDateTime="2026-05-02T10:00:00Z">\n'
             f'<Coding guid="33333333-aaaa-4bbb-8ccc-00000000000{k}" '
             f'creatingUser="5c94bc9e-db8c-4f1d-9cd6-e900c7440860" >\n'
-            f'<CodeRef targetGUID="11111111-aaaa-4bbb-8ccc-00000000000{code}" />\n</Coding>\n</PlainTextSelection>')
+            f'<CodeRef targetGUID="11111111-aaaa-4bbb-8ccc-00000000000{code}" />\n</Coding>\n'
+            '</PlainTextSelection>')
 
 
 def _write_qualcoder(tmp_path: Path, selections: str) -> Path:
