@@ -38,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--out", type=Path, required=True, metavar="FICHIER.qdpx", help="projet à écrire")
     e.add_argument("--sections", nargs="+", metavar="SECTION",
                    help="sections du cycle à exporter (défaut : toutes, par ex. ateliers usagers pros)")
+    e.add_argument("--taguette-csv", type=Path, metavar="GRILLE.csv",
+                   help="écrire aussi la grille au format CSV que Taguette importe (Taguette ne lit pas les .qdc)")
     e.set_defaults(func=_export)
 
     i = cmds.add_parser("import", help="importer une grille (et des codes humains) d'un .qdpx ou .qdc",
@@ -46,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "« definition ». Avec --codes-out, les sélections codées deviennent des codes humains "
                         "rattachés aux segments et réponses du cycle ; ce qui ne peut pas être rattaché est "
                         "listé dans CODES_non_rattaches.csv.")
-    i.add_argument("input", type=Path, metavar="FICHIER.qdpx|FICHIER.qdc")
+    i.add_argument("input", type=Path, metavar="FICHIER.qdpx|FICHIER.qdc|TAGUETTE.csv")
     i.add_argument("--codebook-out", type=Path, required=True, metavar="CB.yaml", help="grille à écrire")
     i.add_argument("--codes-out", type=Path, metavar="CODES.csv",
                    help="codes humains à écrire (id, theme_id, coder)")
@@ -75,6 +77,10 @@ def _export(args: argparse.Namespace) -> int:
     n_sel = int(corpus.codes["id"].isin(set(corpus.units["id"])).sum())
     print(f"Projet QDA écrit : {path} ({corpus.units['source'].nunique()} sources, "
           f"{len(corpus.codebook.themes)} thèmes, {n_sel} codes, {corpus.units['case'].nunique()} cas).")
+    if args.taguette_csv:
+        from ..qda import write_taguette_codebook
+
+        print(f"Grille pour Taguette écrite : {write_taguette_codebook(corpus.codebook, args.taguette_csv)}.")
     return 0
 
 
@@ -83,7 +89,7 @@ def _import(args: argparse.Namespace) -> int:
     from ..themes.codings import write_codings
 
     units = read_cycle_corpus(args.cycle).units if args.cycle else None
-    if args.codes_out and args.input.suffix.lower() == ".qdc":
+    if args.codes_out and args.input.suffix.lower() in (".qdc", ".csv"):
         raise InputError([Problem(str(args.input), "un fichier .qdc ne contient que la grille, pas de codes : "
                                   "exportez le projet complet (.qdpx) pour --codes-out")])
     result = import_refi(args.input, units, name=args.name, version=args.cb_version)

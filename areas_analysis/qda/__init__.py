@@ -30,6 +30,7 @@ from .refi import (
     refi_codebook,
     write_qdpx,
 )
+from .taguette import read_taguette_codebook, write_taguette_codebook
 
 __all__ = [
     "CORPUS_DIR",
@@ -46,10 +47,12 @@ __all__ = [
     "read_cycle_corpus",
     "read_qdpx_codings",
     "read_refi",
+    "read_taguette_codebook",
     "refi_codebook",
     "save_cycle_corpus",
     "units_from_segments",
     "units_from_survey",
     "write_iramuteq",
     "write_qdpx",
+    "write_taguette_codebook",
 ]

@@ -665,12 +665,17 @@ def import_refi(path: str | Path, units: pd.DataFrame | None = None, *, name: st
     are listed in ``unmatched`` with the reason (never dropped silently).
 
     Args:
-        path: ``.qdpx``, ``.qde`` or ``.qdc`` file.
+        path: ``.qdpx``, ``.qde`` or ``.qdc`` file, or a Taguette codebook ``.csv``.
         units: The workspace's units (``id, text, source``...), e.g. ``read_cycle_corpus(...).units``.
         name: Codebook name (default: from the file).
         version: Codebook version (default: from the file, else ``"1"``).
     """
-    project = read_refi(path)
+    if Path(path).suffix.lower() == ".csv":
+        from .taguette import read_taguette_codebook
+
+        project = read_taguette_codebook(path)
+    else:
+        project = read_refi(path)
     codebook, id_of = refi_codebook(project, name=name, version=version)
     codes_out = pd.DataFrame({"id": pd.Series(dtype="string"), "theme_id": pd.Series(dtype="string"),
                               "coder": pd.Series(dtype="string")})
