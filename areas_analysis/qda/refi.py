@@ -120,21 +120,34 @@ def build_sources(units: pd.DataFrame, variables: Iterable[str] = ()) -> list[So
     heading line is written before the unit. ``variables`` constant within a
     source are attached to it.
     """
+    variables = [v for v in variables if v in units.columns]
+    records = units.to_dict("records")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        groups.setdefault(str(r["source"]), []).append(r)
+    # a variable belongs to a source when it has exactly one value there
+    consts: dict[str, dict[str, str]] = {name: {} for name in groups}
+    if variables:
+        keyed = units[["source", *variables]].astype({"source": str})
+        firsts = keyed.groupby("source", sort=False).first()
+        counts = keyed.groupby("source", sort=False).nunique(dropna=True)
+        for v in variables:
+            for name, n, val in zip(counts.index, counts[v], firsts[v], strict=True):
+                if n == 1:
+                    consts[name][v] = str(val)
     out = []
-    variables = list(variables)
-    for name, grp in units.groupby("source", sort=False):
+    for name, rows in groups.items():
         parts: list[str] = []
         pos = 0
         spans = []
         prev_line: Any = None
         prev_header = ""
-        for row in grp.itertuples(index=False):
-            r = row._asdict()
+        for r in rows:
             text = " ".join(str(r["text"]).split()) if isinstance(r["text"], str) else ""
             header = r.get("header")
             header = header.strip() if isinstance(header, str) else ""
             line = r.get("line")
-            line = None if line is None or (isinstance(line, float) and np.isnan(line)) or line is pd.NA else line
+            line = None if line is None or line is pd.NA or (isinstance(line, float) and np.isnan(line)) else line
             if parts:
                 sep = " " if (line is not None and line == prev_line and header == prev_header) else "\n"
                 parts.append(sep)
@@ -147,12 +160,7 @@ def build_sources(units: pd.DataFrame, variables: Iterable[str] = ()) -> list[So
             spans.append((str(r["id"]), pos, pos + len(text)))
             pos += len(text)
             prev_line, prev_header = line, header
-        svars = {}
-        for v in variables:
-            vals = grp[v].dropna().astype(str).unique() if v in grp.columns else []
-            if len(vals) == 1:
-                svars[v] = vals[0]
-        out.append(Source(str(name), "".join(parts), tuple(spans), svars))
+        out.append(Source(name, "".join(parts), tuple(spans), consts[name]))
     return out
 
 
@@ -281,15 +289,18 @@ def project_xml(corpus: QdaCorpus, sources: list[Source] | None = None) -> etree
     # cases
     source_guid = {s.name: _guid("source", s.name) for s in sources}
     cases = _sub(root, "Cases")
-    for case, grp in units.groupby("case", sort=False):
+    keyed = units.astype({"case": str, "source": str})
+    firsts = keyed.groupby("case", sort=False)[case_vars].first() if case_vars else None
+    case_sources = keyed.groupby("case", sort=False)["source"].agg(lambda x: list(dict.fromkeys(x)))
+    for case, srcs_of_case in case_sources.items():
         el = _sub(cases, "Case", {"guid": _guid("case", case), "name": str(case)})
         for v in case_vars:
-            vals = grp[v].dropna().astype(str)
-            if len(vals):
+            val = firsts.at[case, v]  # type: ignore[union-attr]
+            if val is not None and not pd.isna(val):
                 vv = _sub(el, "VariableValue")
                 _sub(vv, "VariableRef", {"targetGUID": var_guid[v]})
-                _sub(vv, "TextValue", text=vals.iloc[0])
-        for s in dict.fromkeys(grp["source"].astype(str)):
+                _sub(vv, "TextValue", text=str(val))
+        for s in srcs_of_case:
             _sub(el, "SourceRef", {"targetGUID": source_guid[s]})
     if not len(cases):
         root.remove(cases)
