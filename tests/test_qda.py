@@ -519,3 +519,18 @@ def test_a_cycle_without_exchange_corpus_is_refused_in_french(tmp_path):
     (tmp_path / "2026-S1").mkdir()
     with pytest.raises(InputError, match="aucun corpus d'échange QDA"):
         qda.read_cycle_corpus(tmp_path / "2026-S1")
+
+
+def test_atlas_ti_offsets_count_a_crlf_line_end_as_one_character(tmp_path):
+    # ATLAS.ti stores \r\n in the text file but its positions count it as one character
+    text = "Réponse 1 :\r\nÊtre moins seule\r\nRéponse 2 :\r\nPlus de médecin traitant depuis 2024.\r\n"
+    flat = text.replace("\r\n", "\n")
+    a1, a2 = flat.index("Être moins seule"), flat.index("médecin traitant")
+    qde = _NVIVO_QDE.format(a1=a1, b1=a1 + len("Être moins seule"), a2=a2, b2=a2 + len("médecin traitant"))
+    qde = qde.replace('origin="NVivo 14.23.0"', 'origin="ATLAS.ti Windows 24.1"')
+    path = tmp_path / "atlas.qdpx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("project.qde", qde.encode("utf-8"))
+        z.writestr("sources/C0C0C0C0-0000-4000-8000-000000000001.txt", text.encode("utf-8"))
+    res = qda.import_refi(path, _units())
+    assert sorted(res.codes["id"]) == ["A01-L0010-1", "U0002:besoins"]

@@ -227,7 +227,8 @@ def _fr_score(x: float) -> str:
 
 def _variable_split(corpus: QdaCorpus) -> tuple[list[str], list[str]]:
     """(case variables, source variables): constant within every case, or not."""
-    case_vars, source_vars = [], []
+    case_vars: list[str] = []
+    source_vars: list[str] = []
     for v in corpus.variables:
         per_case = corpus.units.groupby("case", sort=False)[v].nunique(dropna=True)
         (case_vars if (per_case <= 1).all() else source_vars).append(v)
@@ -475,7 +476,7 @@ def read_refi(path: str | Path) -> RefiProject:
     books = [root] if kind == "CodeBook" else _kids(root, "CodeBook")
     for book in books:
         for codes_el in _kids(book, "Codes"):
-            stack = [(c, None) for c in reversed(_kids(codes_el, "Code"))]
+            stack: list[tuple[etree._Element, str | None]] = [(c, None) for c in reversed(_kids(codes_el, "Code"))]
             while stack:
                 el, parent = stack.pop()
                 g = _norm_guid(el.get("guid"))
@@ -775,13 +776,15 @@ def _workspace(project: RefiProject, units: pd.DataFrame | None
     From ``units`` when given; else from the unit map of an archive this
     workspace wrote (its own texts and spans); else ``None``.
     """
+    ws: dict[str, Source] = {}
+    texts: dict[str, str] = {}
+    order: dict[str, int] = {}
     if units is not None:
         ws = {s.name: s for s in build_sources(units)}
         texts = {str(i): _fold_ws(str(t)) for i, t in zip(units["id"], units["text"], strict=True)}
         return ws, texts, {u: i for i, u in enumerate(units["id"].astype(str))}
     if project.unit_map is None:
         return None, {}, {}
-    ws, texts, order = {}, {}, {}
     for g, grp in project.unit_map.groupby("source_guid", sort=False):
         g = _norm_guid(str(g))
         text = project.texts.get(g)
