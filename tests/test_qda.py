@@ -172,20 +172,26 @@ def test_codebook_hierarchy_colours_and_descriptions(corpus, tmp_path):
     assert desc.startswith("Trouver un médecin ; délais.") and "Identifiant AREAS : acces_medecin" in desc
 
 
-def test_cases_carry_their_variables_and_sources(corpus, tmp_path):
+def test_cases_and_sources_carry_their_variables(corpus, tmp_path):
     root = _project(qda.write_qdpx(corpus, tmp_path / "p.qdpx"))
     var = {v.get("guid"): v.get("name") for v in root.iter(_q("Variable"))}
+
+    def values(el):
+        return {var[vv.find(_q("VariableRef")).get("targetGUID")]: vv.findtext(_q("TextValue"))
+                for vv in el.findall(_q("VariableValue"))}
+
     cases = {c.get("name"): c for c in root.iter(_q("Case"))}
     assert set(cases) == {"A01", "A02", "U0001", "U0002"}
-    vals = {var[vv.find(_q("VariableRef")).get("targetGUID")]: vv.findtext(_q("TextValue"))
-            for vv in cases["U0001"].findall(_q("VariableValue"))}
-    assert vals == {"commune": "Saint-Méen-le-Grand", "questionnaire": "usagers", "statut": "Patient",
-                    "tranche_age": "75 ans et plus"}
+    # the question varies within a respondent: not a case variable
+    assert values(cases["U0001"]) == {"commune (cas)": "Saint-Méen-le-Grand", "questionnaire (cas)": "usagers",
+                                      "statut (cas)": "Patient", "tranche_age (cas)": "75 ans et plus"}
     assert len(cases["U0001"].findall(_q("SourceRef"))) == 2
-    # the question varies within a respondent: it is a variable of the source, not of the case
+    # every variable is also on each answer (QualCoder's file attributes), under its own name
     src = next(s for s in root.iter(_q("TextSource")) if s.get("name") == "usagers — aide — U0001")
-    assert [(var[v.find(_q("VariableRef")).get("targetGUID")], v.findtext(_q("TextValue")))
-            for v in src.findall(_q("VariableValue"))] == [("question", "aide")]
+    assert values(src) == {"questionnaire": "usagers", "question": "aide", "commune": "Saint-Méen-le-Grand",
+                           "statut": "Patient", "tranche_age": "75 ans et plus"}
+    atelier = next(s for s in root.iter(_q("TextSource")) if s.get("name").startswith("Atelier A01"))
+    assert values(atelier) == {"commune": "Montfort-sur-Meu", "public": "mixte", "atelier_id": "A01"}
 
 
 def test_export_is_byte_stable(corpus, tmp_path):

@@ -73,6 +73,11 @@ class QdaCorpus:
         return [c for c in self.units.columns if c not in STRUCTURE_COLUMNS]
 
 
+def _safe(names: pd.Series) -> pd.Series:
+    """Source names usable as file names (QualCoder copies each source to ``documents/<name>.txt``)."""
+    return names.str.replace(r"[/\\:]", "-", regex=True)
+
+
 def units_from_segments(segments: pd.DataFrame, *, variables: Sequence[str] = ("atelier_id", "commune", "date",
                                                                                   "public")) -> pd.DataFrame:
     """Units of atelier notes: one source per atelier, headed by its table and section.
@@ -102,7 +107,7 @@ def units_from_segments(segments: pd.DataFrame, *, variables: Sequence[str] = ("
     out = pd.DataFrame({
         "id": seg["segment_id"].astype(str),
         "text": seg["text"].fillna("").astype(str),
-        "source": "Atelier " + atelier + (" — " + commune if "commune" in seg.columns else ""),
+        "source": _safe("Atelier " + atelier + (" — " + commune if "commune" in seg.columns else "")),
         "case": atelier,
         "kind": "atelier",
         "line": pd.to_numeric(seg["line"], errors="coerce") if "line" in seg.columns else pd.NA,
@@ -144,8 +149,8 @@ def units_from_survey(survey: object, *, questionnaire: str, variables: Sequence
     out = pd.DataFrame({
         "id": answers["id"].astype(str),
         "text": answers["text"].astype(str),
-        "source": (questionnaire + " — " + answers["question"].astype(str) + " — "
-                   + answers["respondent_id"].astype(str)),
+        "source": _safe(questionnaire + " — " + answers["question"].astype(str) + " — "
+                        + answers["respondent_id"].astype(str)),
         "case": answers["respondent_id"].astype(str),
         "kind": "reponse",
         "line": pd.NA,

@@ -16,9 +16,12 @@ as UTF-8 without BOM with ``\n`` line ends (QualCoder adds a character per line
 when it sees ``\r\n``); one ``PlainTextSelection`` per (text, code, coder) as
 QualCoder writes them; the origin of each code as its ``creatingUser`` (one
 user per human coder, ``relecture`` and ``machine AREAS``) and in the
-selection's ``Description`` (with the machine's score); variables constant
-within a case (atelier, respondent) on the ``Case``, others (question) on the
-source. A theme's ``Description`` holds its definition, then keywords,
+selection's ``Description`` (with the machine's score); every variable
+constant within a source on the source (QualCoder's file attributes, which its
+importer keeps, whereas it does not link named cases to sources), and those
+constant within a case (atelier, respondent) on the ``Case`` too, under the
+name ``<variable> (cas)`` (QualCoder keeps a variable name for files or for
+cases, not both). A theme's ``Description`` holds its definition, then keywords,
 examples and ``Identifiant AREAS : <id>`` lines, so that a codebook edited in a
 QDA tool comes back with the same ids. GUIDs are UUID-5 of stable keys: the
 same cycle gives the same file.
@@ -80,6 +83,8 @@ UNIT_MAP = "areas/unites.csv"
 #: QualCoder maps them to its own palette.
 PALETTE: tuple[str, ...] = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                             "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78")
+#: Suffix of case variables' names (``commune (cas)``): QualCoder keeps a name either for files or for cases.
+CASE_SUFFIX = "(cas)"
 #: Share of a unit's characters a selection must cover to code the unit (unless the selection lies inside it).
 MIN_UNIT_COVER = 0.5
 #: Shortest selected text (characters, spaces folded) matched by text when offsets cannot be used.
@@ -225,22 +230,24 @@ def _fr_score(x: float) -> str:
     return f"{x:.4f}".replace(".", ",")
 
 
-def _variable_split(corpus: QdaCorpus) -> tuple[list[str], list[str]]:
-    """(case variables, source variables): constant within every case, or not."""
-    case_vars: list[str] = []
-    source_vars: list[str] = []
-    for v in corpus.variables:
-        per_case = corpus.units.groupby("case", sort=False)[v].nunique(dropna=True)
-        (case_vars if (per_case <= 1).all() else source_vars).append(v)
-    return case_vars, source_vars
+def _case_variables(corpus: QdaCorpus) -> list[str]:
+    """Variables constant within every case (atelier, respondent): they also describe the case."""
+    per_case = corpus.units.groupby("case", sort=False)[corpus.variables].nunique(dropna=True)
+    return [v for v in corpus.variables if (per_case[v] <= 1).all()]
+
+
+def case_variable_name(variable: str) -> str:
+    """Name of a case variable: distinct from the source variable, as QualCoder keeps one kind per name."""
+    return f"{variable} {CASE_SUFFIX}"
 
 
 def project_xml(corpus: QdaCorpus, sources: list[Source] | None = None) -> etree._ElementTree:
     """The ``project.qde`` tree of a corpus (see the module docstring for the choices)."""
     units, codes, cb = corpus.units, corpus.codes, corpus.codebook
-    case_vars, source_vars = _variable_split(corpus)
+    case_vars = _case_variables(corpus)
     if sources is None:
-        sources = build_sources(units, source_vars)
+        sources = build_sources(units, corpus.variables)
+    source_vars = [v for v in corpus.variables if any(v in s.variables for s in sources)]
     root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, attrib={
         "name": corpus.name, "origin": "areas-analysis"})
     # users: one per human coder, then review, then machine
@@ -281,12 +288,16 @@ def project_xml(corpus: QdaCorpus, sources: list[Source] | None = None) -> etree
     _sub(none_el, "Description", text="Code technique AREAS : le texte a été lu et ne relève d'aucun thème de la "
          f"grille.\n\n{_ID_LINE} {NO_THEME_ID}")
     # variables
-    var_guid = {v: _guid("variable", v) for v in [*case_vars, *source_vars]}
-    if var_guid:
+    var_guid = {v: _guid("variable", v) for v in source_vars}
+    case_guid = {v: _guid("variable", case_variable_name(v)) for v in case_vars}
+    if var_guid or case_guid:
         vs = _sub(root, "Variables")
         for v, g in var_guid.items():
             var = _sub(vs, "Variable", {"guid": g, "name": v, "typeOfVariable": "Text"})
-            _sub(var, "Description", text="variable du cas" if v in case_vars else "variable de la source")
+            _sub(var, "Description", text="variable du texte (attribut de fichier dans QualCoder)")
+        for v, g in case_guid.items():
+            var = _sub(vs, "Variable", {"guid": g, "name": case_variable_name(v), "typeOfVariable": "Text"})
+            _sub(var, "Description", text=f"variable du cas (atelier ou répondant) : {v}")
     # cases
     source_guid = {s.name: _guid("source", s.name) for s in sources}
     cases = _sub(root, "Cases")
@@ -299,7 +310,7 @@ def project_xml(corpus: QdaCorpus, sources: list[Source] | None = None) -> etree
             val = firsts.at[case, v]  # type: ignore[union-attr]
             if val is not None and not pd.isna(val):
                 vv = _sub(el, "VariableValue")
-                _sub(vv, "VariableRef", {"targetGUID": var_guid[v]})
+                _sub(vv, "VariableRef", {"targetGUID": case_guid[v]})
                 _sub(vv, "TextValue", text=str(val))
         for s in srcs_of_case:
             _sub(el, "SourceRef", {"targetGUID": source_guid[s]})
@@ -363,8 +374,7 @@ def write_qdpx(corpus: QdaCorpus, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    case_vars, source_vars = _variable_split(corpus)
-    sources = build_sources(corpus.units, source_vars)
+    sources = build_sources(corpus.units, corpus.variables)
     tree = project_xml(corpus, sources)
     xml = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
