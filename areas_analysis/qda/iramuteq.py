@@ -6,12 +6,14 @@ initiale ») starts with a line of four stars followed by starred variables
 separated by spaces, ``**** *commune_montfort-sur-meu *public_usagers``; a line
 starting with ``-*`` is a thematic variable; a form ``_word_`` in the text is
 read as a starred variable. So, in the texts, this module removes the
-asterisk (``*``) and replaces ``_`` by a space (neither may appear in a text
-without changing its meaning for IRaMuTeQ), and removes ``$``, ``%`` and ``"``,
-which the manual's cleaning and users' guides advise against (``%`` becomes
-`` pour cent`` so the number keeps its meaning). Line breaks inside a text are
-replaced by spaces (one text = one paragraph). Apostrophes and hyphens are
-kept: IRaMuTeQ's own cleaning handles them and French elisions need them.
+asterisk (``*``) and replaces ``_`` by a space: the manual reserves both, and
+a text holding them would change meaning for IRaMuTeQ. It also removes ``$``,
+``%`` (written `` pour cent`` so the number keeps its sense) and ``"``, as the
+corpus-preparation scripts IRaMuTeQ users share do (the manual does not list
+them; they are removed to be safe, at no cost to the meaning). Line breaks
+inside a text become spaces (one text = one paragraph). Apostrophes and
+hyphens are kept: IRaMuTeQ's own cleaning handles them and French elisions
+need them.
 
 Variable names and values are ASCII slugs: no space, ``*`` or ``_`` inside a
 value (``_`` separates the variable from its value), accents removed.
