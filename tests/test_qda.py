@@ -540,3 +540,12 @@ def test_atlas_ti_offsets_count_a_crlf_line_end_as_one_character(tmp_path):
         z.writestr("sources/C0C0C0C0-0000-4000-8000-000000000001.txt", text.encode("utf-8"))
     res = qda.import_refi(path, _units())
     assert sorted(res.codes["id"]) == ["A01-L0010-1", "U0002:besoins"]
+
+
+def test_texts_full_of_semicolons_survive_the_cycle_folder(tmp_path):
+    units = _units()
+    units.loc[0, "text"] = "a ; b ; c ; d ; e ; f ; g"  # would fool a separator sniffer
+    units.loc[1, "text"] = "x;y;z;w"
+    qda.save_cycle_corpus(tmp_path, "ateliers", units, _codebook())
+    back = qda.read_cycle_corpus(tmp_path).units
+    assert back["text"].tolist() == units["text"].tolist() and back["id"].tolist() == units["id"].tolist()

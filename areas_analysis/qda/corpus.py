@@ -29,7 +29,7 @@ import yaml
 
 from ..errors import InputError, Problem
 from ..themes.codebook import Codebook, codebook_from_dict, load_codebook
-from ..themes.codings import normalize_coding, read_csv_table
+from ..themes.codings import normalize_coding
 
 __all__ = [
     "CORPUS_DIR",
@@ -227,6 +227,20 @@ def save_cycle_corpus(
     return folder
 
 
+def _read(path: Path, required: Sequence[str]) -> pd.DataFrame:
+    """Read a table written by :func:`save_cycle_corpus` (UTF-8, ``,``: no separator sniffing on free texts)."""
+    if not path.is_file():
+        raise InputError([Problem(str(path), "fichier introuvable")])
+    try:
+        df = pd.read_csv(path, sep=",", dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError([Problem(str(path), f"CSV illisible ({exc})")]) from exc
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError([Problem(str(path), "colonne absente", column=c) for c in missing])
+    return df
+
+
 def read_cycle_corpus(cycle_dir: str | Path, *, sections: Iterable[str] | None = None) -> QdaCorpus:
     """Read the exchange corpus saved by :func:`save_cycle_corpus` (all sections).
 
@@ -254,12 +268,11 @@ def read_cycle_corpus(cycle_dir: str | Path, *, sections: Iterable[str] | None =
                                   "l'écrivent avec areas_analysis.qda.save_cycle_corpus (dossier qda/)")])
     units, codes, books = [], [], {}
     for s in found:
-        u = read_csv_table(folder / f"unites_{s}.csv", required=("id", "text", "source", "case", "kind"),
-                           what="unités")
+        u = _read(folder / f"unites_{s}.csv", ("id", "text", "source", "case", "kind"))
         units.append(u)
         c_path = folder / f"codage_{s}.csv"
         if c_path.is_file():
-            c = read_csv_table(c_path, required=("id", "theme_id", "origin"), what="codage")
+            c = _read(c_path, ("id", "theme_id", "origin"))
             codes.append(c)
         cb_path = folder / f"codebook_{s}.yaml"
         if cb_path.is_file():
