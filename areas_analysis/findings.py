@@ -168,7 +168,8 @@ def workshop_findings(priorities: pd.DataFrame | None, coding: Any = None, *,
             "un choix explicite, discutable en groupe. ")
     return [
         {"text": f"Thèmes prioritaires le plus souvent, sur {plural(n_groups, 'atelier')} : {fr_list(top)}. "
-                 f"{n_ok} atelier(s) sur {n_groups} ont au moins {min_themes} thèmes prioritaires (objectif AREAS).",
+                 f"{n_ok} atelier(s) sur {n_groups} ont au moins {min_themes} thèmes prioritaires "
+                 "(objectif AREAS).",
          "reliability": rule + _coding_reliability(coding, list(counts.head(THEMES_OVERALL).index)),
          "anchor": anchor},
         {"text": f"Par atelier (les {THEMES_PER_GROUP} premiers) — {per_text}.",
@@ -190,8 +191,8 @@ def needs_findings(congruence: pd.DataFrame | None, coding_users: Any = None,
 
     def top(prefix: str) -> str:
         rows = c.sort_values(f"p_{prefix}", ascending=False, kind="stable").head(THEMES_OVERALL - 1)
-        return fr_list([f"{r.theme} ({share_ci(getattr(r, f'p_{prefix}'), getattr(r, f'ic_bas_{prefix}'), getattr(r, f'ic_haut_{prefix}'))})"
-                        for r in rows.itertuples()])
+        p, lo, hi = f"p_{prefix}", f"ic_bas_{prefix}", f"ic_haut_{prefix}"
+        return fr_list([f"{r['theme']} ({share_ci(r[p], r[lo], r[hi])})" for _, r in rows.iterrows()])
 
     nu, np_ = int(c["n_usagers"].max()), int(c["n_pros"].max())
     out = [{"text": f"Besoins les plus cités par les usagers ({fr_num(nu, 0)} répondants) : {top('usagers')}. "
@@ -233,9 +234,9 @@ def indicator_findings(indicators: pd.DataFrame | None) -> list[dict[str, str]]:
     if late_text:
         text += f" En retard : {late_text}."
     return [{"text": text,
-             "reliability": "Valeurs comptées, sans échantillonnage ; « en bonne voie » suppose une progression "
-                            "régulière jusqu'à l'échéance. Le nombre de thématiques prioritaires dépend de la règle "
-                            "de priorisation et du codage automatique des ateliers.",
+             "reliability": "Valeurs comptées, sans échantillonnage ; « en bonne voie » suppose une "
+                            "progression régulière jusqu'à l'échéance. Le nombre de thématiques prioritaires "
+                            "dépend de la règle de priorisation et du codage automatique des ateliers.",
              "anchor": anchor}]
 
 
@@ -259,11 +260,12 @@ def dpper_findings(action: str, paired: pd.DataFrame | None, effect: pd.DataFram
                 f"{fr_num(best['r_rang_biserial'], 2)} [{fr_num(best['r_ic_bas'], 2)} ; "
                 f"{fr_num(best['r_ic_haut'], 2)}]).")
     else:
-        text = f"{action} : aucune évolution nette avant / après sur les {len(paired)} items ({fr_num(n, 0)} étudiants)."
+        text = (f"{action} : aucune évolution nette avant / après sur les {len(paired)} items "
+                f"({fr_num(n, 0)} étudiants).")
     out = [{"text": text,
-            "reliability": f"Net : p ajusté < {fr_num(alpha, 2)} ({paired['correction'].iloc[0]}). Auto-évaluation "
-                           "juste après la séance, sans groupe témoin tiré au sort : l'évolution n'est pas "
-                           "attribuable à la seule séance.",
+            "reliability": f"Net : p ajusté < {fr_num(alpha, 2)} ({paired['correction'].iloc[0]}). "
+                           "Auto-évaluation juste après la séance, sans groupe témoin tiré au sort : "
+                           "l'évolution n'est pas attribuable à la seule séance.",
             "anchor": "Avant / après la séance"}]
     if effect is not None and not effect.empty and effect["effet"].notna().any():
         e = effect.dropna(subset=["effet"])
@@ -272,15 +274,17 @@ def dpper_findings(action: str, paired: pd.DataFrame | None, effect: pd.DataFram
         if len(net_e):
             items = fr_list([f"{_item(r)} ({'+' if r.effet >= 0 else ''}{fr_num(r.effet, 1)} point "
                              f"[{fr_num(r.ic_bas, 1)} ; {fr_num(r.ic_haut, 1)}])" for r in net_e.itertuples()])
-            text = f"Avec patient partenaire, en tenant compte des séances, le changement est plus net pour {items}."
+            text = ("Avec patient partenaire, en tenant compte des séances, le changement est plus net pour "
+                    f"{items}.")
         else:
             big = e.loc[e["effet"].abs().idxmax()]
-            text = (f"Avec ou sans patient partenaire, en tenant compte des séances : aucun écart net ; le plus grand "
-                    f"concerne {_item(big)} ({'+' if big['effet'] >= 0 else ''}{fr_num(big['effet'], 1)} point "
+            text = ("Avec ou sans patient partenaire, en tenant compte des séances : aucun écart net ; le plus "
+                    f"grand concerne {_item(big)} ({'+' if big['effet'] >= 0 else ''}"
+                    f"{fr_num(big['effet'], 1)} point "
                     f"[{fr_num(big['ic_bas'], 1)} ; {fr_num(big['ic_haut'], 1)}]).")
         out.append({"text": text,
-                    "reliability": f"Peu de séances ({s_avec} avec, {s_sans} sans patient partenaire) : estimation "
-                                   "imprécise ; séances non tirées au sort, un écart n'est pas à lui seul la preuve "
-                                   "d'un effet du patient partenaire.",
+                    "reliability": f"Peu de séances ({s_avec} avec, {s_sans} sans patient partenaire) : "
+                                   "estimation imprécise ; séances non tirées au sort, un écart n'est pas à lui "
+                                   "seul la preuve d'un effet du patient partenaire.",
                     "anchor": "Avec ou sans patient partenaire"})
     return out

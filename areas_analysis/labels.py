@@ -64,7 +64,8 @@ COLUMN_LABELS: dict[str, str] = {
     "moyenne_sans": "Moyenne sans PP", "diff_moyenne": "Écart moyen (après − avant)",
     "asymetrie_diff": "Asymétrie des écarts", "score": "Score", "effet": "Effet (avec − sans PP)",
     "odds_ratio": "Rapport de cotes", "valeur": "Valeur", "cible": "Cible", "unite": "Unité",
-    "pourcentage_atteint": "% de la cible", "attendu_a_date": "Attendu à date", "progression": "Progression",
+    "pourcentage_atteint": "% de la cible", "attendu_a_date": "Attendu à date",
+    "progression": "Progression (points)",
     "variance_seances": "Variance entre séances", "icc": "CCI (séances)",
     # tests and agreement
     "W": "W (Wilcoxon)", "U": "U (Mann-Whitney)", "chi2": "χ²", "ddl": "Degrés de liberté", "p": "p",

@@ -87,7 +87,8 @@ def table_html(df: pd.DataFrame, *, caption: str, file_name: str = "", note: str
     parts = [f"<div class='areas-block'><p class='areas-caption'><strong>{esc(caption)}</strong> "
              f"<span class='areas-file'>({plural(rt.n_rows, 'ligne')}{source})</span></p>"]
     for label, value in rt.constants.items():
-        parts.append(f"<p class='areas-constant'><strong>{esc(label)}</strong> (toutes les lignes) : {esc(value)}</p>")
+        parts.append(f"<p class='areas-constant'><strong>{esc(label)}</strong> (toutes les lignes) : "
+                     f"{esc(value)}</p>")
     for i, part in enumerate(rt.parts):
         if len(rt.parts) > 1:
             parts.append(f"<p class='areas-part'>Partie {i + 1} sur {len(rt.parts)}</p>")
@@ -230,14 +231,14 @@ h3 { font-size: 1.05em; }
 .areas-synthese li { margin-bottom: 0.5em; } .areas-synthese p { margin: 0.1em 0; }
 .areas-reliability { color: #444; font-size: 0.9em; }
 nav.areas-toc ol { columns: 1; } nav.areas-toc li { margin: 0.1em 0; }
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 12mm 10mm; }
 @media print {
-  body { max-width: none; font-size: 9.5pt; padding: 0; }
+  body { max-width: none; font-size: 9pt; line-height: 1.3; padding: 0; }
   section.areas-section, .areas-about { break-before: page; }
   h1, h2, h3, .areas-caption, .areas-constant, .areas-part { break-after: avoid; }
   tr, img, .areas-figure { break-inside: avoid; }
-  .areas-table { width: 100%; font-size: 8pt; }
-  .areas-img { max-height: 95mm; max-width: 100%; width: auto; }
+  .areas-table { width: 100%; font-size: 7.5pt; }
+  .areas-img { max-height: 80mm; max-width: 100%; width: auto; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -345,8 +346,8 @@ def _synthese_html(findings: Sequence[Any], section_of: dict[str, tuple[str, str
         groups.setdefault(section_of.get(f.section, ("", ""))[0], []).append(f)
     titles = {sid: title for sid, title in section_of.values()}
     out = ["<section class='areas-synthese' id='synthese'><h1>Synthèse</h1>",
-           "<p class='areas-meta'>Les constats clés du cycle, calculés par chaque carnet (jamais écrits à la main), "
-           "avec leur fiabilité en mots et un lien vers la section qui les établit.</p>"]
+           "<p class='areas-meta'>Les constats clés du cycle, calculés par chaque carnet (jamais écrits à la "
+           "main), avec leur fiabilité en mots et un lien vers la section qui les établit.</p>"]
     if not findings:
         out.append("<p>Aucun constat enregistré par les carnets de ce cycle.</p>")
     for sid in order + [k for k in groups if k not in order]:
@@ -447,7 +448,7 @@ def report_headers(page: str) -> list[str]:
 
 
 def code_like_headers(headers: Sequence[str]) -> list[str]:
-    """The headers that are code identifiers (``theme_id``, ``n_cites``…), see :func:`labels.is_code_identifier`."""
+    """The headers that are code identifiers (``theme_id``, ``n_cites``…): :func:`labels.is_code_identifier`."""
     from .labels import is_code_identifier
 
     return [h for h in headers if is_code_identifier(h)]

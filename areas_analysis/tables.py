@@ -113,13 +113,13 @@ def note(table: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- tables for people
 
 #: Rows of a table shown in the report and notebooks; the full table is in the CSV and ``tableaux.xlsx``.
-DISPLAY_ROWS = 12
+DISPLAY_ROWS = 8
 #: Columns shown side by side (printed A4 portrait stays readable up to about 8 columns).
 DISPLAY_COLUMNS = 8
 #: Column groups shown for a wide table (it is split into parts that repeat its first column).
-DISPLAY_PARTS = 3
+DISPLAY_PARTS = 2
 #: A text cell longer than this is cut with « … » in the report (the workbook keeps it whole).
-DISPLAY_TEXT_CHARS = 160
+DISPLAY_TEXT_CHARS = 120
 #: A text column holding one value on every row, at least this long, is stated once above the table.
 CONSTANT_TEXT_CHARS = 15
 

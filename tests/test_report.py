@@ -23,7 +23,6 @@ from areas_analysis.report import (
     build_report,
     code_like_headers,
     read_table,
-    report_headers,
     table_html,
 )
 from areas_analysis.tables import readable_table
@@ -68,7 +67,8 @@ def _build(cycle_dir: Path, runs: list[tuple[str, str, str]]) -> str:
     return (cycle_dir / "rapport.html").read_text(encoding="utf-8")
 
 
-RUNS = [("04_dpper_ECOS", "dpper_ecos", "Évaluation DPPER"), ("04_dpper_RetExp", "dpper_retexp", "Évaluation DPPER")]
+RUNS = [("04_dpper_ECOS", "dpper_ecos", "Évaluation DPPER"),
+        ("04_dpper_RetExp", "dpper_retexp", "Évaluation DPPER")]
 
 
 def test_cell_return_values_and_printed_text_never_reach_the_report(cycle_dir: Path) -> None:
