@@ -73,6 +73,11 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
+def _text(value: object) -> str:
+    """HTML-escape text content (quotes kept: « l'atelier » stays searchable in the file)."""
+    return html.escape(str(value), quote=False)
+
+
 def table_html(df: pd.DataFrame, *, caption: str, file_name: str = "", note: str | None = None,
                max_rows: int = DISPLAY_ROWS) -> str:
     """A result table as people read it: French headers, rounded numbers, top rows, split if wide.
@@ -82,7 +87,7 @@ def table_html(df: pd.DataFrame, *, caption: str, file_name: str = "", note: str
     (``tableaux.xlsx`` and the CSV file).
     """
     rt = readable_table(df, max_rows=max_rows)
-    esc = html.escape
+    esc = _text
     source = f" — tables/{esc(file_name)}" if file_name else ""
     parts = [f"<div class='areas-block'><p class='areas-caption'><strong>{esc(caption)}</strong> "
              f"<span class='areas-file'>({plural(rt.n_rows, 'ligne')}{source})</span></p>"]
@@ -99,9 +104,11 @@ def table_html(df: pd.DataFrame, *, caption: str, file_name: str = "", note: str
     if rt.hidden_columns:
         more.append(f"{plural(rt.hidden_columns, 'colonne')} non affichée(s)")
     if more:
-        parts.append(f"<p class='areas-more'>{esc(' ; '.join(more)).capitalize()} : tableau complet dans le "
+        said = esc(" ; ".join(more))
+        said = said[:1].upper() + said[1:]
+        parts.append(f"<p class='areas-more'>{said} : tableau complet dans le "
                      f"classeur tableaux.xlsx (feuille « {esc(sheet_name(Path(file_name).stem))} »).</p>"
-                     if file_name else f"<p class='areas-more'>{esc(' ; '.join(more)).capitalize()}.</p>")
+                     if file_name else f"<p class='areas-more'>{said}.</p>")
     if rt.interval_note:
         parts.append(f"<p class='areas-more'>{esc(rt.interval_note)}</p>")
     if note:
@@ -173,7 +180,8 @@ class Reporter:
         info_dir.mkdir(exist_ok=True)
         labels = {str(k): str(v) for k, v in (df.attrs.get("labels") or {}).items()}
         (info_dir / f"{path.stem}.json").write_text(json.dumps(
-            {"file": path.name, "caption": caption, "note": note or "", "section": self.section, "labels": labels},
+            {"file": path.name, "caption": caption, "note": note or "", "section": self.section, "labels": labels,
+             "shares": [str(c) for c in df.attrs.get("scale", [])]},
             ensure_ascii=False, indent=1), encoding="utf-8")
         from IPython.display import HTML
 
@@ -221,8 +229,8 @@ h1 { font-size: 1.6em; margin-top: 1.2em; } h2 { font-size: 1.25em; margin-top: 
 h3 { font-size: 1.05em; }
 .areas-table { border-collapse: collapse; font-size: 0.85em; margin: 0.3em 0; max-width: 100%; }
 .areas-table th, .areas-table td { border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: left;
-                                   vertical-align: top; overflow-wrap: anywhere; }
-.areas-table th { background: #f2f2f2; }
+                                   vertical-align: top; overflow-wrap: break-word; }
+.areas-table th { background: #f2f2f2; overflow-wrap: normal; hyphens: auto; }
 .areas-note { font-style: italic; color: #333; margin-top: 0.2em; font-size: 0.9em; }
 .areas-caption { margin-bottom: 0.2em; } .areas-file, .areas-more, .areas-part { color: #666; font-size: 0.85em; }
 .areas-constant { font-size: 0.85em; margin: 0.2em 0; }
@@ -234,11 +242,12 @@ nav.areas-toc ol { columns: 1; } nav.areas-toc li { margin: 0.1em 0; }
 @page { size: A4; margin: 12mm 10mm; }
 @media print {
   body { max-width: none; font-size: 9pt; line-height: 1.3; padding: 0; }
-  section.areas-section, .areas-about { break-before: page; }
+  section.areas-section { break-before: page; }
+  nav.areas-toc > ol { columns: 2; column-gap: 2em; } nav.areas-toc li { break-inside: avoid; }
   h1, h2, h3, .areas-caption, .areas-constant, .areas-part { break-after: avoid; }
   tr, img, .areas-figure { break-inside: avoid; }
   .areas-table { width: 100%; font-size: 7.5pt; }
-  .areas-img { max-height: 80mm; max-width: 100%; width: auto; }
+  .areas-img { max-height: 72mm; max-width: 100%; width: auto; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -279,7 +288,7 @@ def report_outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:
     return [o for o in cell.get("outputs", []) if o.get("output_type") in REPORT_OUTPUT_TYPES]
 
 
-def _section_html(nb: nbformat.NotebookNode, title: str) -> tuple[str, set[str], list[str]]:
+def _section_html(nb: nbformat.NotebookNode) -> tuple[str, set[str], list[str]]:
     """Body of one section, the Reporter sections it displayed and its table stems in order."""
     parts: list[str] = []
     sections: set[str] = set()
@@ -312,7 +321,7 @@ def _unique_titles(titles: Sequence[str], names: Sequence[str]) -> list[str]:
     return [t if counts[t] == 1 else f"{t} — {n}" for t, n in zip(titles, names, strict=True)]
 
 
-def _finalise(body: str, toc_anchor_prefix: dict[str, str]) -> tuple[str, list[tuple[int, str, str]]]:
+def _finalise(body: str) -> tuple[str, list[tuple[int, str, str]]]:
     """Give every heading a stable id (section slug + heading slug) and list (level, id, text) for the TOC."""
     import lxml.html
 
@@ -339,7 +348,7 @@ def _finalise(body: str, toc_anchor_prefix: dict[str, str]) -> tuple[str, list[t
 def _synthese_html(findings: Sequence[Any], section_of: dict[str, tuple[str, str]],
                    anchors: set[str]) -> str:
     """The « Synthèse »: findings grouped by report section, each with reliability and a link."""
-    esc = html.escape
+    esc = _text
     groups: dict[str, list[Any]] = {}
     order = list(dict.fromkeys(v[0] for v in section_of.values()))
     for f in findings:
@@ -388,7 +397,7 @@ def build_report(executed: Sequence[tuple[str, Path]], out_path: Path, *, cycle:
     from .findings import load_findings
     from .workbook import write_workbook
 
-    esc = html.escape
+    esc = _text
     title = f"Rapport d'analyse AREAS — cycle {cycle}"
     when = datetime.now().strftime("%d/%m/%Y à %H:%M")
     titles = _unique_titles([t for t, _ in executed], [p.stem for _, p in executed])
@@ -398,14 +407,14 @@ def build_report(executed: Sequence[tuple[str, Path]], out_path: Path, *, cycle:
     for i, ((_, path), sec_title) in enumerate(zip(executed, titles, strict=True), 1):
         nb = nbformat.read(path, as_version=4)
         sid = anchor_id(path.stem)
-        body, rep_sections, tables = _section_html(nb, sec_title)
+        body, rep_sections, tables = _section_html(nb)
         table_order += tables
         for s in rep_sections:
             section_of.setdefault(s, (sid, sec_title))
         sections_html.append(
             f"<section class='areas-section' id='{sid}'><a id='section-{i}'></a><h1>{i}. {esc(sec_title)}</h1>"
             f"<p class='areas-meta'>Carnet {esc(path.name)}</p>\n{body}</section>")
-    body, toc = _finalise("\n".join(sections_html), {})
+    body, toc = _finalise("\n".join(sections_html))
     anchors = {hid for _, hid, _ in toc}
     findings = load_findings(out_path.parent)
     toc_html = ["<nav class='areas-toc' id='sommaire'><h2>Sommaire</h2><ol>",

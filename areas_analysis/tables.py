@@ -120,6 +120,8 @@ DISPLAY_COLUMNS = 8
 DISPLAY_PARTS = 2
 #: A text cell longer than this is cut with « … » in the report (the workbook keeps it whole).
 DISPLAY_TEXT_CHARS = 120
+#: Leading text columns repeated in each part of a split table.
+KEY_COLUMNS = 2
 #: A text column holding one value on every row, at least this long, is stated once above the table.
 CONSTANT_TEXT_CHARS = 15
 
@@ -264,6 +266,8 @@ def readable_table(df: pd.DataFrame, *, max_rows: int = DISPLAY_ROWS, max_column
                 constants[column_label(c, labels)] = s.iloc[0]
     groups = interval_groups(columns)
     bounds = {b for _, lo, hi in groups for b in (lo, hi)}
+    scale = {str(c) for c in df.attrs.get("scale", [])}
+    source: dict[str, str] = {}
     hidden_ids = {c for c, with_label in ID_WITH_LABEL.items() if c in columns and set(with_label) & set(columns)}
     out: dict[str, list[str]] = {}
     for c in columns:
@@ -277,8 +281,11 @@ def readable_table(df: pd.DataFrame, *, max_rows: int = DISPLAY_ROWS, max_column
         if group:
             out[name] = [_interval(e, lo, hi, c) for e, lo, hi in head[[c, group[1], group[2]]].itertuples(
                 index=False, name=None)]
+        elif c in scale and pd.api.types.is_numeric_dtype(head[c]):  # Likert levels: shares of answers
+            out[name] = [fr_pct(float(v)) if not _is_missing(v) else "–" for v in head[c]]
         else:
             out[name] = [fr_value(v, c) for v in head[c]]
+        source[name] = c
     full = pd.DataFrame(out, index=range(len(head)))
     names = list(full.columns)
     parts: list[pd.DataFrame] = []
@@ -286,8 +293,13 @@ def readable_table(df: pd.DataFrame, *, max_rows: int = DISPLAY_ROWS, max_column
     if len(names) <= max_columns:
         parts = [full]
     else:
-        key, rest = names[:1], names[1:]
-        step = max_columns - 1
+        # each part repeats the leading text columns (at most KEY_COLUMNS) that say what a row is
+        key = names[:1]
+        while len(key) < KEY_COLUMNS and len(key) < len(names) - 1 \
+                and not pd.api.types.is_numeric_dtype(df[source[names[len(key)]]]):
+            key.append(names[len(key)])
+        rest = names[len(key):]
+        step = max_columns - len(key)
         chunks = [rest[i:i + step] for i in range(0, len(rest), step)]
         parts = [full[key + chunk] for chunk in chunks[:max_parts]]
         hidden = sum(len(c) for c in chunks[max_parts:])

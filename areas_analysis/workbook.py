@@ -127,13 +127,14 @@ def write_workbook(cycle_dir: str | Path, *, order: Sequence[str] = (), titles: 
         ws.write(2, 0, f"Source : tables/{csvs[stem].name}" + (f" — section « {section} »" if section else ""),
                  f_source)
         labels = info.get("labels") or {}
+        shares = set(info.get("shares") or [])  # Likert levels: shares of answers
         for j, col in enumerate(df.columns):
             c = str(col)
             header = column_label(c, labels)
             ws.write(HEADER_ROW, j, header, f_head)
             s = df[col]
             numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
-            if c in SHARE_COLUMNS:
+            if c in SHARE_COLUMNS or (numeric and c in shares):
                 fmt = formats["share"]
             elif c in PERCENT_COLUMNS:
                 fmt = formats["percent"]
