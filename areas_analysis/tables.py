@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .errors import AreasError, InputError, Problem
@@ -165,7 +166,7 @@ def fr_value(x: object, column: str = "") -> str:
     """
     if _is_missing(x):
         return "–"
-    if isinstance(x, (bool,)) or type(x).__name__ == "bool_":
+    if isinstance(x, (bool, np.bool_)):
         return "oui" if x else "non"
     if isinstance(x, str):
         if x in {"True", "False"}:

@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 #: Folder of the cycle with one JSON per table: caption, note, section (written by ``Reporter.table``).
@@ -152,7 +153,7 @@ def write_workbook(cycle_dir: str | Path, *, order: Sequence[str] = (), titles: 
             for r, v in enumerate(s.tolist(), HEADER_ROW + 1):
                 if _missing(v):
                     continue  # empty cell
-                if isinstance(v, bool) or type(v).__name__ == "bool_":
+                if isinstance(v, (bool, np.bool_)):
                     ws.write_string(r, j, "oui" if v else "non")
                 elif numeric and isinstance(v, (int, float)) and math.isfinite(float(v)):
                     ws.write_number(r, j, float(v))
