@@ -274,6 +274,8 @@ def readable_table(df: pd.DataFrame, *, max_rows: int = DISPLAY_ROWS, max_column
     for c in columns:
         if c in bounds or c in hidden_ids or column_label(c, labels) in constants:
             continue
+        if len(df) and df[c].map(lambda v: _is_missing(v) or v == "").all():  # nothing to read (kept in the CSV)
+            continue
         group = next((g for g in groups if g[0] == c), None)
         name = column_label(c, labels) + (" [IC]" if group else "")
         base, k = name, 2

@@ -146,7 +146,8 @@ def test_tables_read_as_french_with_intervals_words_and_the_rule_once() -> None:
     assert html.count("prioritaire si le score") == 1  # the rule stated once, not per row
     assert "tableaux.xlsx" in html and "essai_prevalence" in html  # where the third row is
     assert "True" not in html and "False" not in html and "nan" not in html.lower().replace("nance", "")
-    flags = readable_table(pd.DataFrame({"atteint": np.array([True, False]), "n": np.array([3, 4])}))
+    flags = readable_table(pd.DataFrame({"atteint": np.array([True, False]), "n": np.array([3, 4]),
+                                         "avertissement": ["", np.nan]}))  # an empty column is not shown
     assert flags.parts[0].to_dict("list") == {"Atteint": ["oui", "non"], "n": ["3", "4"]}
     full = readable_table(df, max_rows=10)
     assert full.parts[0].iloc[2, 1] == "–" and full.parts[0].iloc[2, 2] == "–"
