@@ -29,6 +29,8 @@ import matplotlib
 import pandas as pd
 
 from .config import ROOT
+from .tables import DISPLAY_ROWS, fr_num, plural, readable_table
+from .workbook import TABLE_INFO_DIR, sheet_name
 
 if TYPE_CHECKING:  # nbformat is only needed to build the report (its import takes ~1 s per kernel)
     import nbformat
@@ -45,6 +47,11 @@ def slugify(name: str) -> str:
 
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return _SLUG_RE.sub("_", ascii_name.lower().replace(" ", "_")).strip("_") or "sans_nom"
+
+
+def anchor_id(text: str) -> str:
+    """Stable HTML anchor for a title: ``"Avant / après la séance"`` → ``"avant-apres-la-seance"``."""
+    return re.sub(r"[_-]+", "-", slugify(text)).strip("-") or "section"
 
 
 def resolve_path(path: str | Path, root: Path | None = None) -> Path:
@@ -66,26 +73,52 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-def _fr_number(x: Any) -> str:
-    if isinstance(x, bool) or x is None:
-        return "" if x is None else ("oui" if x else "non")
-    if isinstance(x, float):
-        if pd.isna(x):
-            return "–"
-        if x != 0 and (abs(x) < 0.001 or abs(x) >= 1e6):
-            return f"{x:.2e}".replace(".", ",")
-        return f"{x:,.3f}".rstrip("0").rstrip(".").replace(",", "\u202f").replace(".", ",")
-    return str(x)
+def _text(value: object) -> str:
+    """HTML-escape text content (quotes kept: « l'atelier » stays searchable in the file)."""
+    return html.escape(str(value), quote=False)
 
 
-def html_table(df: pd.DataFrame, *, max_rows: int = 60) -> str:
-    """Render ``df`` as an HTML table with French number formatting (decimal comma)."""
-    shown = df.head(max_rows)
-    body = shown.to_html(index=False, escape=True, na_rep="–", float_format=_fr_number, border=0,
-                         classes="areas-table")
-    if len(df) > max_rows:
-        body += f"<p class='areas-more'>… {len(df) - max_rows} lignes de plus dans le fichier CSV.</p>"
-    return body
+def table_html(df: pd.DataFrame, *, caption: str, file_name: str = "", note: str | None = None,
+               max_rows: int = DISPLAY_ROWS) -> str:
+    """A result table as people read it: French headers, rounded numbers, top rows, split if wide.
+
+    The rule or method columns equal on every row are stated once above the table; when rows or
+    columns are left out, the sentence under the table says where the full table is
+    (``tableaux.xlsx`` and the CSV file).
+    """
+    rt = readable_table(df, max_rows=max_rows)
+    esc = _text
+    source = f" — tables/{esc(file_name)}" if file_name else ""
+    parts = [f"<div class='areas-block'><p class='areas-caption'><strong>{esc(caption)}</strong> "
+             f"<span class='areas-file'>({plural(rt.n_rows, 'ligne')}{source})</span></p>"]
+    for label, value in rt.constants.items():
+        parts.append(f"<p class='areas-constant'><strong>{esc(label)}</strong> (toutes les lignes) : "
+                     f"{esc(value)}</p>")
+    for i, part in enumerate(rt.parts):
+        if len(rt.parts) > 1:
+            parts.append(f"<p class='areas-part'>Partie {i + 1} sur {len(rt.parts)}</p>")
+        parts.append(part.to_html(index=False, escape=True, border=0, classes="areas-table"))
+    more = []
+    if rt.shown_rows < rt.n_rows:
+        more.append(f"{plural(rt.shown_rows, 'première ligne', 'premières lignes')} sur {fr_num(rt.n_rows, 0)}")
+    if rt.hidden_columns:
+        more.append(f"{plural(rt.hidden_columns, 'colonne')} non affichée(s)")
+    if more:
+        said = esc(" ; ".join(more))
+        said = said[:1].upper() + said[1:]
+        parts.append(f"<p class='areas-more'>{said} : tableau complet dans le "
+                     f"classeur tableaux.xlsx (feuille « {esc(sheet_name(Path(file_name).stem))} »).</p>"
+                     if file_name else f"<p class='areas-more'>{said}.</p>")
+    if rt.interval_note:
+        parts.append(f"<p class='areas-more'>{esc(rt.interval_note)}</p>")
+    if note:
+        parts.append(f"<p class='areas-note'>{esc(note)}</p>")
+    return "\n".join(parts) + "</div>"
+
+
+def html_table(df: pd.DataFrame, *, max_rows: int = DISPLAY_ROWS) -> str:
+    """Render ``df`` for reading (French headers and numbers), without caption."""
+    return table_html(df, caption="", max_rows=max_rows)
 
 
 class Reporter:
@@ -109,20 +142,20 @@ class Reporter:
         self.figures_dir.mkdir(parents=True, exist_ok=True)
         self.saved: list[Path] = []
 
-    def _show(self, obj: Any) -> None:
-        if self.display:
+    def _show(self, obj: Any, **info: str) -> None:
+        if self.display:  # the metadata tells the report which section (and table) an output belongs to
             from IPython.display import display
 
-            display(obj)
+            display(obj, metadata={"areas": {"section": self.section, **info}})
 
     def text(self, markdown: str) -> None:
         """Display French markdown text (kept in the report)."""
         from IPython.display import Markdown
 
-        self._show(Markdown(markdown))
+        self._show(Markdown(markdown), kind="text")
 
     def table(self, df: pd.DataFrame, name: str, caption: str, *, note: str | None = None,
-              max_rows: int = 60) -> Path:
+              max_rows: int = DISPLAY_ROWS) -> Path:
         """Save ``df`` to ``tables/<section>_<name>.csv`` and display it with caption and note.
 
         Args:
@@ -132,19 +165,28 @@ class Reporter:
             note: Plain-language French sentence under the table: what it shows and its
                 limits. Defaults to ``df.attrs["note"]``, where the quantify and
                 evaluate functions put theirs.
-            max_rows: Rows displayed (the CSV always holds all rows).
+            max_rows: Rows displayed (the CSV and ``tableaux.xlsx`` always hold all rows).
+
+        Returns:
+            The CSV path (a cell should not end with this call's value: the report drops
+            cell return values, but the notebook would show it).
         """
+        import json
+
         note = note if note is not None else df.attrs.get("note")
         path = write_table(df, self.tables_dir / f"{self.section}_{slugify(name)}.csv")
         self.saved.append(path)
+        info_dir = self.output_dir / TABLE_INFO_DIR
+        info_dir.mkdir(exist_ok=True)
+        labels = {str(k): str(v) for k, v in (df.attrs.get("labels") or {}).items()}
+        (info_dir / f"{path.stem}.json").write_text(json.dumps(
+            {"file": path.name, "caption": caption, "note": note or "", "section": self.section, "labels": labels,
+             "shares": [str(c) for c in df.attrs.get("scale", [])]},
+            ensure_ascii=False, indent=1), encoding="utf-8")
         from IPython.display import HTML
 
-        parts = [f"<p class='areas-caption'><strong>{html.escape(caption)}</strong> "
-                 f"<span class='areas-file'>({len(df)} lignes — tables/{path.name})</span></p>",
-                 html_table(df, max_rows=max_rows)]
-        if note:
-            parts.append(f"<p class='areas-note'>{html.escape(note)}</p>")
-        self._show(HTML("\n".join(parts)))
+        self._show(HTML(table_html(df, caption=caption, file_name=path.name, note=note, max_rows=max_rows)),
+                   table=path.stem)
         return path
 
     def figure(self, fig: matplotlib.figure.Figure, name: str, caption: str, *,
@@ -162,11 +204,11 @@ class Reporter:
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         parts = [f"<p class='areas-caption'><strong>{html.escape(caption)}</strong> "
                  f"<span class='areas-file'>(figures/{path.name})</span></p>",
-                 f"<img alt='{html.escape(caption, quote=True)}' style='max-width:100%' "
+                 f"<img alt='{html.escape(caption, quote=True)}' class='areas-img' "
                  f"src='data:image/png;base64,{data}'/>"]
         if note:
             parts.append(f"<p class='areas-note'>{html.escape(note)}</p>")
-        self._show(HTML("\n".join(parts)))
+        self._show(HTML("<div class='areas-block areas-figure'>" + "\n".join(parts) + "</div>"), figure=path.stem)
         return path
 
 
@@ -181,70 +223,241 @@ def setup_plots() -> None:
 # --------------------------------------------------------------------------- HTML report
 
 _REPORT_CSS = """
-<style>
-body { max-width: 1100px; margin: 0 auto; font-family: system-ui, sans-serif; }
-.areas-table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
-.areas-table th, .areas-table td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; }
-.areas-table th { background: #f2f2f2; }
-.areas-note { font-style: italic; color: #333; margin-top: 0.2em; }
-.areas-caption { margin-bottom: 0.2em; } .areas-file { color: #777; font-size: 0.85em; }
+body { max-width: 1000px; margin: 0 auto; padding: 0 1em; font-family: system-ui, "DejaVu Sans", sans-serif;
+       font-size: 15px; line-height: 1.4; color: #222; }
+h1 { font-size: 1.6em; margin-top: 1.2em; } h2 { font-size: 1.25em; margin-top: 1.2em; }
+h3 { font-size: 1.05em; }
+.areas-table { border-collapse: collapse; font-size: 0.85em; margin: 0.3em 0; max-width: 100%; }
+.areas-table th, .areas-table td { border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: left;
+                                   vertical-align: top; overflow-wrap: break-word; }
+.areas-table th { background: #f2f2f2; overflow-wrap: normal; hyphens: auto; }
+.areas-note { font-style: italic; color: #333; margin-top: 0.2em; font-size: 0.9em; }
+.areas-caption { margin-bottom: 0.2em; } .areas-file, .areas-more, .areas-part { color: #666; font-size: 0.85em; }
+.areas-constant { font-size: 0.85em; margin: 0.2em 0; }
 .areas-meta { color: #555; font-size: 0.9em; }
-</style>
+.areas-img { max-width: 100%; max-height: 520px; height: auto; display: block; }
+.areas-synthese li { margin-bottom: 0.5em; } .areas-synthese p { margin: 0.1em 0; }
+.areas-reliability { color: #444; font-size: 0.9em; }
+nav.areas-toc ol { columns: 1; } nav.areas-toc li { margin: 0.1em 0; }
+@page { size: A4; margin: 12mm 10mm; }
+@media print {
+  body { max-width: none; font-size: 9pt; line-height: 1.3; padding: 0; }
+  section.areas-section { break-before: page; }
+  nav.areas-toc > ol { columns: 2; column-gap: 2em; } nav.areas-toc li { break-inside: avoid; }
+  h1, h2, h3, .areas-caption, .areas-constant, .areas-part { break-after: avoid; }
+  tr, img, .areas-figure { break-inside: avoid; }
+  .areas-table { width: 100%; font-size: 7.5pt; }
+  .areas-img { max-height: 72mm; max-width: 100%; width: auto; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 _DROP_TAGS = {"parameters", "injected-parameters", "remove-cell", "remove_cell"}
+#: Outputs that reach the report: what a cell *displays*. A cell's return value (``execute_result``,
+#: e.g. ``PosixPath(...)`` returned by ``rep.table``), printed text and errors never do.
+REPORT_OUTPUT_TYPES = frozenset({"display_data"})
+#: MIME types rendered, by preference.
+_MIME_ORDER = ("text/html", "image/png", "text/markdown", "text/plain")
 
 
-def _report_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    """Markdown cells and displayed outputs of one executed notebook, without code or logs."""
-    import nbformat
+def _markdown(text: str) -> str:
+    import mistune
 
-    kept = []
+    return str(mistune.html(text))
+
+
+def _output_html(output: dict[str, Any]) -> str:
+    data = output.get("data", {})
+    for mime in _MIME_ORDER:
+        if mime not in data:
+            continue
+        value = data[mime]
+        value = "".join(value) if isinstance(value, list) else str(value)
+        if mime == "text/html":
+            return value
+        if mime == "image/png":
+            return f"<img class='areas-img' alt='' src='data:image/png;base64,{value.strip()}'/>"
+        if mime == "text/markdown":
+            return _markdown(value)
+        return f"<pre>{html.escape(value)}</pre>"
+    return ""
+
+
+def report_outputs(cell: dict[str, Any]) -> list[dict[str, Any]]:
+    """Outputs of a code cell that belong in the report (see :data:`REPORT_OUTPUT_TYPES`)."""
+    return [o for o in cell.get("outputs", []) if o.get("output_type") in REPORT_OUTPUT_TYPES]
+
+
+def _section_html(nb: nbformat.NotebookNode) -> tuple[str, set[str], list[str]]:
+    """Body of one section, the Reporter sections it displayed and its table stems in order."""
+    parts: list[str] = []
+    sections: set[str] = set()
+    tables: list[str] = []
+    title_dropped = False
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & _DROP_TAGS:
             continue
-        if cell.cell_type == "markdown":  # new cell: ids stay unique across merged notebooks
-            kept.append(nbformat.v4.new_markdown_cell(cell.source))
+        if cell.cell_type == "markdown":
+            source = cell.source
+            if not title_dropped and re.match(r"\s*# ", source):  # the notebook title: replaced by the section's
+                source = re.sub(r"^\s*# .*(\n|$)", "", source, count=1)
+                title_dropped = True
+            parts.append(_markdown(source))
         elif cell.cell_type == "code":
-            outputs = [o for o in cell.get("outputs", [])
-                       if o.get("output_type") in {"display_data", "execute_result"}]
-            if outputs:
-                new = nbformat.v4.new_code_cell(source="", outputs=outputs)
-                kept.append(new)
-    return kept
+            for o in report_outputs(cell):
+                info = o.get("metadata", {}).get("areas", {})
+                if info.get("section"):
+                    sections.add(info["section"])
+                if info.get("table"):
+                    tables.append(info["table"])
+                parts.append(_output_html(o))
+    return "\n".join(parts), sections, tables
+
+
+def _unique_titles(titles: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Section titles made unique (a repeated title gets its notebook run name)."""
+    counts = {t: titles.count(t) for t in titles}
+    return [t if counts[t] == 1 else f"{t} — {n}" for t, n in zip(titles, names, strict=True)]
+
+
+def _finalise(body: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Give every heading a stable id (section slug + heading slug) and list (level, id, text) for the TOC."""
+    import lxml.html
+
+    root = lxml.html.fragment_fromstring(body, create_parent="div")
+    toc: list[tuple[int, str, str]] = []
+    seen: set[str] = set()
+    for sec in root.iter("section"):
+        prefix = sec.get("id", "")
+        for h in sec.iter("h1", "h2", "h3"):
+            text = " ".join(h.text_content().split())
+            hid = prefix if h.tag == "h1" else f"{prefix}--{anchor_id(text)}"
+            base, k = hid, 2
+            while hid in seen:
+                hid, k = f"{base}-{k}", k + 1
+            seen.add(hid)
+            if h.tag != "h1":
+                h.set("id", hid)
+            if h.tag in {"h1", "h2"}:
+                toc.append((1 if h.tag == "h1" else 2, hid, text))
+    inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return (root.text or "") + inner, toc
+
+
+def _synthese_html(findings: Sequence[Any], section_of: dict[str, tuple[str, str]],
+                   anchors: set[str]) -> str:
+    """The « Synthèse »: findings grouped by report section, each with reliability and a link."""
+    esc = _text
+    groups: dict[str, list[Any]] = {}
+    order = list(dict.fromkeys(v[0] for v in section_of.values()))
+    for f in findings:
+        groups.setdefault(section_of.get(f.section, ("", ""))[0], []).append(f)
+    titles = {sid: title for sid, title in section_of.values()}
+    out = ["<section class='areas-synthese' id='synthese'><h1>Synthèse</h1>",
+           "<p class='areas-meta'>Les constats clés du cycle, calculés par chaque carnet (jamais écrits à la "
+           "main), avec leur fiabilité en mots et un lien vers la section qui les établit.</p>"]
+    if not findings:
+        out.append("<p>Aucun constat enregistré par les carnets de ce cycle.</p>")
+    for sid in order + [k for k in groups if k not in order]:
+        if sid not in groups:
+            continue
+        out.append(f"<h3>{esc(titles.get(sid, 'Autres constats'))}</h3><ul>")
+        for f in groups[sid]:
+            target = f"{sid}--{anchor_id(f.anchor)}" if f.anchor else sid
+            target = target if target in anchors else sid
+            link = (f" <a href='#{esc(target)}'>→ {esc(f.anchor or 'voir la section')}</a>" if target else "")
+            out.append(f"<li><p>{esc(f.text)}</p><p class='areas-reliability'><em>Fiabilité :</em> "
+                       f"{esc(f.reliability)}{link}</p></li>")
+        out.append("</ul>")
+    out.append("</section>")
+    return "\n".join(out)
 
 
 def build_report(executed: Sequence[tuple[str, Path]], out_path: Path, *, cycle: str,
-                 summary_markdown: str = "") -> Path:
-    """Write one French HTML report from executed notebooks, without code cells.
+                 summary_markdown: str = "", workbook: bool = True) -> Path:
+    """Write one French HTML report from executed notebooks, without code cells, and ``tableaux.xlsx``.
+
+    The report opens with the « Synthèse » (findings the notebooks recorded under
+    ``constats/``, see :mod:`areas_analysis.findings`) and a table of contents; each
+    notebook is a section with a unique title and stable anchors
+    (``<run name>`` and ``<run name>--<heading>``). Only what cells display reaches the
+    report (:data:`REPORT_OUTPUT_TYPES`). A print stylesheet starts each section on a
+    new page and keeps tables and figures within the page.
 
     Args:
         executed: ``(section title, executed notebook path)`` in report order.
-        out_path: Where to write ``rapport.html``.
+        out_path: Where to write ``rapport.html``; findings and tables are read from its folder.
         cycle: Cycle name, shown in the title.
-        summary_markdown: French markdown placed under the title (run summary).
+        summary_markdown: French markdown about the run (placed at the end, « À propos de ce rapport »).
+        workbook: Also write ``tableaux.xlsx`` next to the report.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
+    from .findings import load_findings
+    from .workbook import write_workbook
+
+    esc = _text
     title = f"Rapport d'analyse AREAS — cycle {cycle}"
     when = datetime.now().strftime("%d/%m/%Y à %H:%M")
-    toc = "\n".join(f"{i}. [{t}](#section-{i})" for i, (t, _) in enumerate(executed, 1))
-    head = (f"# {title}\n\n<p class='areas-meta'>Généré le {when} par areas-analysis. "
-            "Données pseudonymisées ; les thèmes produits par la machine sont présentés avec leur "
-            "accord mesuré avec le codage humain.</p>\n\n" + summary_markdown + "\n\n## Sommaire\n\n" + toc)
-    combined = nbformat.v4.new_notebook()
-    combined.metadata["title"] = title
-    combined.cells.append(nbformat.v4.new_markdown_cell(_REPORT_CSS + "\n\n" + head))
-    for i, (section_title, path) in enumerate(executed, 1):
+    titles = _unique_titles([t for t, _ in executed], [p.stem for _, p in executed])
+    sections_html: list[str] = []
+    section_of: dict[str, tuple[str, str]] = {}
+    table_order: list[str] = []
+    for i, ((_, path), sec_title) in enumerate(zip(executed, titles, strict=True), 1):
         nb = nbformat.read(path, as_version=4)
-        combined.cells.append(nbformat.v4.new_markdown_cell(
-            f"<a id='section-{i}'></a>\n\n---\n\n<p class='areas-meta'>Section {i} — "
-            f"{html.escape(section_title)} (carnet {html.escape(path.name)})</p>"))
-        combined.cells.extend(_report_cells(nb))
-    exporter = HTMLExporter(template_name="lab", language_code="fr", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(combined, resources={"metadata": {"name": title}})
-    out_path.write_text(body, encoding="utf-8")
+        sid = anchor_id(path.stem)
+        body, rep_sections, tables = _section_html(nb)
+        table_order += tables
+        for s in rep_sections:
+            section_of.setdefault(s, (sid, sec_title))
+        sections_html.append(
+            f"<section class='areas-section' id='{sid}'><a id='section-{i}'></a><h1>{i}. {esc(sec_title)}</h1>"
+            f"<p class='areas-meta'>Carnet {esc(path.name)}</p>\n{body}</section>")
+    body, toc = _finalise("\n".join(sections_html))
+    anchors = {hid for _, hid, _ in toc}
+    findings = load_findings(out_path.parent)
+    toc_html = ["<nav class='areas-toc' id='sommaire'><h2>Sommaire</h2><ol>",
+                "<li><a href='#synthese'>Synthèse</a></li>"]
+    for level, hid, text in toc:
+        if level == 1:
+            if toc_html[-1] != "<li><a href='#synthese'>Synthèse</a></li>":
+                toc_html.append("</ul></li>")
+            toc_html.append(f"<li><a href='#{esc(hid)}'>{esc(re.sub(r'^[0-9]+[.] ', '', text))}</a><ul>")
+        else:
+            toc_html.append(f"<li><a href='#{esc(hid)}'>{esc(text)}</a></li>")
+    if toc:
+        toc_html.append("</ul></li>")
+    toc_html.append("<li><a href='#a-propos'>À propos de ce rapport</a></li></ol>"
+                    "<p class='areas-meta'>Tous les tableaux complets : classeur tableaux.xlsx (un onglet par "
+                    "tableau) et dossier tables/ (CSV).</p></nav>")
+    about = (f"<section class='areas-about' id='a-propos'><h2>À propos de ce rapport</h2>"
+             f"{_markdown(summary_markdown) if summary_markdown else ''}</section>")
+    head = (f"<h1 class='areas-title'>{esc(title)}</h1><p class='areas-meta'>Généré le {when} par areas-analysis. "
+            "Données pseudonymisées ; les thèmes produits par la machine sont présentés avec leur accord mesuré "
+            "avec le codage humain.</p>")
+    page = ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+            f"<title>{esc(title)}</title>\n<style>{_REPORT_CSS}</style>\n</head>\n<body>\n"
+            + head + _synthese_html(findings, section_of, anchors) + "\n".join(toc_html) + body + about
+            + "\n</body>\n</html>\n")
+    out_path.write_text(page, encoding="utf-8")
+    if workbook:
+        write_workbook(out_path.parent, order=table_order,
+                       titles={s: t for s, (_, t) in section_of.items()})
     return out_path
+
+
+def report_headers(page: str) -> list[str]:
+    """Text of every table header cell (``<th>``) of an HTML report."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(page)
+    return [" ".join(th.text_content().split()) for th in root.iter("th")]
+
+
+def code_like_headers(headers: Sequence[str]) -> list[str]:
+    """The headers that are code identifiers (``theme_id``, ``n_cites``…): :func:`labels.is_code_identifier`."""
+    from .labels import is_code_identifier
+
+    return [h for h in headers if is_code_identifier(h)]

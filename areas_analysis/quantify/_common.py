@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import InputError, Problem
+from ..labels import COLUMN_LABELS  # French headers: one dictionary, shared with the report and the workbook
 from ..tables import as_list, check_confidence, format_p, fr_num, fr_pct
 
 #: Prefix of the 0/1 theme columns of a respondent × theme matrix.
@@ -208,33 +209,6 @@ _SHARE_COLUMNS = {"proportion", "ic_bas", "ic_haut", "part_accord", "part_desacc
 _POINT_COLUMNS = {"difference", "ic_bas_difference", "ic_haut_difference"}
 _P_COLUMNS = {"p_value", "p_ajuste_bh"}
 _PERCENT_COLUMNS = {"pourcentage_atteint"}
-
-#: French column headers for the report (snake_case names stay in CSVs).
-COLUMN_LABELS: dict[str, str] = {
-    "theme_id": "Thème", "theme": "Thème", "n": "n", "effectif": "Effectif", "proportion": "Part",
-    "ic_bas": "IC bas", "ic_haut": "IC haut", "variable": "Variable", "n_cites": "Citant le thème",
-    "tableau": "Tableau", "test": "Test", "raison": "Pourquoi ce test", "chi2": "χ²", "ddl": "ddl",
-    "p_value": "p", "p_ajuste_bh": "p ajusté (BH)", "significatif": "Significatif", "v_cramer": "V de Cramér",
-    "v_cramer_corrige": "V corrigé", "attendu_min": "Effectif attendu min.", "residus": "Résidus ajustés",
-    "modalite_surrepresentee": "Modalité sur-représentée", "odds_ratio": "Rapport de cotes",
-    "modalite": "Modalité",
-    "reference": "Référence", "n_grappes": "Grappes", "erreurs_types": "Erreurs types",
-    "avertissement": "Avertissement", "item": "Item", "question": "Question", "n_ne_sait_pas": "Je ne sais pas",
-    "n_manquant": "Sans réponse", "mediane": "Médiane", "part_accord": "D'accord",
-    "part_desaccord": "Pas d'accord", "n_usagers": "n usagers", "cites_usagers": "Usagers citant",
-    "p_usagers": "Part usagers", "ic_bas_usagers": "IC bas usagers", "ic_haut_usagers": "IC haut usagers",
-    "n_pros": "n pros", "cites_pros": "Pros citant", "p_pros": "Part pros", "ic_bas_pros": "IC bas pros",
-    "ic_haut_pros": "IC haut pros", "ic_bas_difference": "IC bas écart", "ic_haut_difference": "IC haut écart",
-    "part_cites": "Part citant", "categorie": "Catégorie", "difference": "Écart usagers − pros",
-    "ecart_etabli": "Écart établi", "regle": "Règle", "libelle": "Indicateur", "valeur": "Valeur",
-    "cible": "Cible", "unite": "Unité", "pourcentage_atteint": "% de la cible", "attendu_a_date": "Attendu à date",
-    "statut": "Statut", "detail": "Détail", "echeance": "Échéance", "a_date": "À date", "score": "Score",
-    "rang": "Rang", "prioritaire": "Prioritaire", "n_prioritaires": "Thèmes prioritaires",
-    "objectif": "Objectif", "objectif_atteint": "Objectif atteint", "n_segments": "Segments",
-    "n_tables": "Tables", "n_idees_phares": "Idées phares", "n_idees": "Idées", "participants": "Participants",
-    "taux": "Taux", "atteint": "Atteint", "progression": "Progression (points)",
-}
-
 
 def display_table(table: pd.DataFrame, *, decimals: int = 0, rename: bool = True,
                   labels: dict[str, str] | None = None) -> pd.DataFrame:
