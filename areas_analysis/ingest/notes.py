@@ -41,7 +41,6 @@ file is refused: metadata is never guessed.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,10 +49,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..communes import COMMUNES_BROCELIANDE
+from ..communes import COMMUNES_BROCELIANDE, fold_commune
 from ..errors import AreasError, InputError, Problem
+from ..io import read_table, read_text
 from ..segments import segment_line, split_sentences, strip_boilerplate
-from ._encoding import read_text
 from .dictionary import normalize_label, slugify
 from .survey import TextPseudonymizer
 
@@ -65,7 +64,10 @@ __all__ = [
     "AtelierMeta",
     "canonical_section",
     "commune_slug",
+    "NoteHeader",
+    "header_conflicts",
     "load_notes",
+    "note_headers",
     "read_manifest",
     "metadata_from_filename",
     "write_segments",
@@ -119,7 +121,7 @@ SECTION_VOCABULARY: dict[str, str] = {
 
 _TABLE_RE = re.compile(
     r"^(?:la\s+)?table\s*(?:n\s*[°º˚o]\s*\.?|n\.|no\.?|num(?:[ée]ro|\.)?|#)?\s*[:.\-–]?\s*(?P<n>\d{1,3})"
-    r"\s*(?:[:.\-–)]\s*(?P<title>.*))?$",
+    r"\s*(?:[:.\-–—|)]\s*(?P<title>.*))?$",
     re.IGNORECASE,
 )
 _FACILITATOR_RE = re.compile(
@@ -221,19 +223,13 @@ def read_manifest(path: str | Path) -> dict[Path, AtelierMeta]:
     file = str(path)
     if not path.is_file():
         raise InputError([Problem(file, "manifeste introuvable")])
-    text = read_text(path).text
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False, sep=",")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError([Problem(file, f"manifeste illisible ({str(exc).splitlines()[0]})")]) from None
-    df.columns = [c.strip() for c in df.columns]
+    df = read_table(path, what="manifeste")  # separator and encoding detected, as every user table
     required = ["fichier", "atelier_id", "commune", "date", "public"]
     missing = [c for c in required if c not in df.columns]
     if missing:
-        hint = " ; le séparateur attendu est la virgule" if len(df.columns) == 1 and ";" in df.columns[0] else ""
         expected = ", ".join(required)
         raise InputError([Problem(file, f"colonne obligatoire absente (colonnes attendues : {expected}, "
-                                        f"participants){hint}", row=1, column=c) for c in missing])
+                                        "participants)", row=1, column=c) for c in missing])
     problems: list[Problem] = []
     out: dict[Path, AtelierMeta] = {}
     for i, rec in enumerate(df.to_dict("records"), start=2):
@@ -352,22 +348,176 @@ def _is_colon_heading(text: str) -> bool:
     return first not in _NOT_HEADING_START
 
 
-def _classify(line: _Line) -> dict[str, object]:
-    """Role of one non-empty line; see the module docstring for the rules."""
+#: Lines that only say nothing was noted (compared after ``normalize_label``, parentheses removed).
+_PLACEHOLDERS = frozenset({
+    "rien", "rien note", "rien de note", "rien a noter", "rien a signaler", "ras", "r a s", "neant", "vide",
+    "pas de note", "pas de notes", "aucune note", "non renseigne", "non rempli", "sans objet", "a completer",
+    "-", "--", "—", "–", "/", "...", "…", "x", "?", "nc", "n c",
+})
+_MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+           "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+_DATE_NUM_RE = re.compile(r"\b(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})\b")
+_DATE_ISO_RE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+_DATE_WORDS_RE = re.compile(r"\b(?P<d>\d{1,2}|1er)\s+(?P<m>" + "|".join(_MONTHS) + r")\s+(?P<y>\d{4})\b")
+#: ``Clé : valeur`` header lines; ``public`` only before the first table or section (else a section heading).
+_HEADER_KEY_RE = re.compile(r"^(?P<key>commune|lieu|date|public|publics)\s*:\s*(?P<value>\S.*)$", re.IGNORECASE)
+_TITLE_RE = re.compile(r"^(?:compte[\s-]rendu\s+(?:de\s+l'|d')?)?atelier\b", re.IGNORECASE)
+#: Words of a header that name the public (``normalize_label`` keys) → value of :data:`PUBLICS`.
+_PUBLIC_WORDS = {"usager": "usagers", "usagers": "usagers", "patient": "usagers", "patients": "usagers",
+                 "habitant": "usagers", "habitants": "usagers", "citoyen": "usagers", "citoyens": "usagers",
+                 "professionnel": "pros", "professionnels": "pros", "pros": "pros", "soignants": "pros",
+                 "aidant": "aidants", "aidants": "aidants", "mixte": "mixte", "mixtes": "mixte"}
+#: Longest header or title line read as metadata (longer lines are content).
+_HEADER_MAX_WORDS = 16
+
+
+@dataclass(frozen=True)
+class NoteHeader:
+    """Metadata read from a title or header line of a notes file (reported, checked against the manifest).
+
+    Attributes:
+        source_file: File name.
+        line: Line number.
+        commune: Commune named (official spelling when in the territory), or ``None``.
+        date: ISO date, or ``None``.
+        publics: Publics named (values of :data:`PUBLICS`), empty when none.
+        public_text: The public as written (``"usagers et aidants"``), or ``None``.
+    """
+
+    source_file: str
+    line: int
+    commune: str | None
+    date: str | None
+    publics: tuple[str, ...]
+    public_text: str | None
+
+
+def _find_date(text: str) -> str | None:
+    """ISO date written in ``text`` (``14/03/2026``, ``2026-03-14``, ``2 avril 2026``), ``None`` if none valid."""
+    folded = normalize_label(text)
+    for rx, src in ((_DATE_ISO_RE, text), (_DATE_NUM_RE, text), (_DATE_WORDS_RE, folded)):
+        m = rx.search(src)
+        if not m:
+            continue
+        month = m.group("m")
+        month_n = _MONTHS[month] if month in _MONTHS else int(month)
+        day = 1 if m.group("d") == "1er" else int(m.group("d"))
+        try:
+            return date(int(m.group("y")), month_n, day).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _find_commune(text: str) -> str | None:
+    """Commune of the territory named in ``text`` (accents, case, ``St`` ignored), longest name first."""
+    folded = f" {fold_commune(text)} "
+    for name in sorted(COMMUNES_BROCELIANDE, key=len, reverse=True):
+        if f" {fold_commune(name)} " in folded:
+            return name
+    return None
+
+
+def _find_publics(text: str) -> tuple[str, ...]:
+    words = re.split(r"[^a-z]+", normalize_label(text))
+    return tuple(dict.fromkeys(_PUBLIC_WORDS[w] for w in words if w in _PUBLIC_WORDS))
+
+
+def _header_role(text: str, preamble: bool) -> dict[str, object] | None:
+    """Header/title metadata of a line (markup already stripped), ``None`` when it is not one.
+
+    A header line is ``Commune :``, ``Lieu :``, ``Date :`` + value anywhere, ``Public :`` + value before
+    the first table or section; a title line starts with « Atelier » (or « Compte rendu de l'atelier »)
+    and names a date or a commune; in the preamble, any short line naming a date or a commune of
+    the territory. Values are split on « — », « – », « | » and read separately.
+    """
+    if len(text.split()) > _HEADER_MAX_WORDS:
+        return None
+    parts = [p.strip() for p in re.split(r"\s+[—–|-]\s+|\s*[—|]\s*", text) if p.strip()]
+    commune = when = public_text = None
+    publics: tuple[str, ...] = ()
+    keyed = False
+    for part in parts:
+        m = _HEADER_KEY_RE.match(part)
+        if not m:
+            continue
+        key, value = m.group("key").lower(), m.group("value").strip()
+        if key in ("public", "publics") and not preamble and len(parts) == 1:
+            return None  # « Public : ... » after the first section is a section heading with content
+        keyed = True
+        if key in ("commune", "lieu"):
+            commune = _find_commune(value) or (value if key == "commune" else commune)
+        elif key == "date":
+            when = _find_date(value)
+        else:
+            public_text, publics = value, _find_publics(value)
+    title = bool(_TITLE_RE.match(text))
+    if not keyed and not title and not preamble:
+        return None
+    commune = commune or _find_commune(text)
+    when = when or _find_date(text)
+    if not keyed and commune is None and when is None:
+        return None
+    if not keyed and not title and _leftover_words(text, commune) > _PREAMBLE_MAX_OTHER_WORDS:
+        return None  # a sentence that happens to name a commune or a date is content
+    if not publics and (title or keyed):
+        publics = _find_publics(" ".join(p for p in parts if not _HEADER_KEY_RE.match(p)))
+    return {"kind": "header", "commune": commune, "date": when, "publics": publics, "public_text": public_text}
+
+
+#: Words besides the commune and the date a preamble line may hold and still be a header
+#: (« Montfort-sur-Meu, le jeudi 14 mars 2026 » is a header; a sentence is content).
+_PREAMBLE_MAX_OTHER_WORDS = 3
+
+
+def _leftover_words(text: str, commune: str | None) -> int:
+    folded = normalize_label(text)
+    for rx in (_DATE_ISO_RE, _DATE_NUM_RE, _DATE_WORDS_RE):
+        folded = rx.sub(" ", folded)
+    words = fold_commune(folded).split()
+    if commune:
+        words = " ".join(words).replace(fold_commune(commune), " ").split()
+    weekdays = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"}
+    return sum(1 for w in words if w not in weekdays and w not in {"le", "a", "au", "du", "de"})
+
+
+def _is_placeholder(text: str) -> bool:
+    """« (rien noté) », « RAS », « Néant », « — »...: a line saying nothing was noted."""
+    core = text.strip()
+    if core.startswith("(") and core.endswith(")"):
+        core = core[1:-1]
+    key = normalize_label(core)
+    return key in _PLACEHOLDERS or core.strip() in _PLACEHOLDERS
+
+
+def _classify(line: _Line, preamble: bool = False) -> dict[str, object]:
+    """Role of one non-empty line; see the module docstring for the rules.
+
+    ``preamble``: no table line nor section heading was met yet in the file
+    (header lines such as « Public : usagers » are only read there).
+    """
     text, md_heading, bold = _strip_markup(line.text)
     if line.list_item:
-        return {"kind": "segment", "segments": [" ".join(text.split())] if text else []}
+        segs = [" ".join(text.split())] if text and not _is_placeholder(text) else []
+        return {"kind": "segment", "segments": segs}
     marker, segs = segment_line(text)
     if marker.kind != "none" and not md_heading:
-        return {"kind": "segment", "segments": segs}
+        return {"kind": "segment", "segments": [s for s in segs if not _is_placeholder(s)]}
     m = _TABLE_RE.match(text)
     if m and len((m.group("title") or "").split()) <= 10:
-        return {"kind": "table", "table": int(m.group("n"))}
+        fac = _FACILITATOR_RE.match((m.group("title") or "").strip(" :.-–—|"))
+        name = fac.group("name").strip(" :.-–—") or None if fac else None
+        return {"kind": "table", "table": int(m.group("n")), "name": name}
     m = _FACILITATOR_RE.match(text)
     if m:
         return {"kind": "facilitator", "name": m.group("name").strip(" :.-–") or None}
+    header = _header_role(text, preamble)
+    if header is not None:
+        return header
     if _META_RE.match(text):
         return {"kind": "meta"}
+    if _is_placeholder(text):
+        return {"kind": "segment", "segments": []}
     heading_text = text.rstrip(" :").strip()
     section, known = canonical_section(heading_text)
     if known and heading_text:
@@ -377,7 +527,7 @@ def _classify(line: _Line) -> dict[str, object]:
         section, known = canonical_section(head)
         if known:
             return {"kind": "heading", "section": section, "heading": f"{head.strip()} :",
-                    "segments": split_sentences(rest)}
+                    "segments": [s for s in split_sentences(rest) if not _is_placeholder(s)]}
     n_words = len(heading_text.split())
     if heading_text and (
         md_heading or line.heading_style
@@ -387,7 +537,7 @@ def _classify(line: _Line) -> dict[str, object]:
     ):
         return {"kind": "heading", "section": slugify(heading_text, max_words=4), "heading": text.strip(),
                 "segments": []}
-    return {"kind": "segment", "segments": split_sentences(text)}
+    return {"kind": "segment", "segments": [s for s in split_sentences(text) if not _is_placeholder(s)]}
 
 
 # --------------------------------------------------------------------------- readers
@@ -441,13 +591,18 @@ def _text_lines(path: Path) -> list[_Line]:
     return [_Line(i, t) for i, t in enumerate(decoded.text.split("\n"), start=1)]
 
 
-def _parse_lines(lines: Iterable[_Line], meta: AtelierMeta, source_file: str) -> list[dict[str, object]]:
-    """Walk classified lines keeping table / facilitator / section state; one record per row."""
+def _parse_lines(lines: Iterable[_Line], meta: AtelierMeta, source_file: str,
+                 headers: list[NoteHeader] | None = None) -> list[dict[str, object]]:
+    """Walk classified lines keeping table / facilitator / section state; one record per row.
+
+    Header and title lines (:class:`NoteHeader`) are appended to ``headers`` when given.
+    """
     rows: list[dict[str, object]] = []
     table: int | None = None
     facilitator: str | None = None
     section: str | None = None
     heading: str | None = None
+    preamble = True
     base = {"source_file": source_file, "atelier_id": meta.atelier_id, "commune": meta.commune,
             "date": meta.date, "public": meta.public}
 
@@ -459,18 +614,27 @@ def _parse_lines(lines: Iterable[_Line], meta: AtelierMeta, source_file: str) ->
     for line in lines:
         if not line.text.strip():
             continue
-        role = _classify(line)
+        role = _classify(line, preamble)
         kind = str(role["kind"])
         if kind == "table":
+            preamble = False
             table, facilitator, section, heading = int(role["table"]), None, None, None  # type: ignore[call-overload]
+            facilitator = role["name"]  # type: ignore[assignment]
             add("table", line, 0, None)
+            rows[-1]["_name"] = facilitator
         elif kind == "facilitator":
             facilitator = role["name"]  # type: ignore[assignment]
             add("facilitator", line, 0, None)
             rows[-1]["_name"] = facilitator
+        elif kind == "header":
+            add("header", line, 0, None)
+            if headers is not None:
+                headers.append(NoteHeader(source_file, line.number, role["commune"], role["date"],  # type: ignore[arg-type]
+                                          tuple(role["publics"]), role["public_text"]))  # type: ignore[call-overload,arg-type]
         elif kind == "meta":
             add("meta", line, 0, None)
         elif kind == "heading":
+            preamble = preamble and not canonical_section(str(role["heading"]).rstrip(" :"))[1]
             section, heading = str(role["section"]), str(role["heading"])
             add("heading", line, 0, None)
             for k, seg in enumerate(role["segments"], start=1):  # type: ignore[arg-type]
@@ -550,6 +714,56 @@ def _resolve_meta(files: list[Path], manifest: str | Path | None) -> dict[Path, 
     return out
 
 
+def header_conflicts(headers: Sequence[NoteHeader], meta: AtelierMeta, *, file: str) -> list[Problem]:
+    """French problems where a header line of the notes contradicts the file's metadata.
+
+    The commune is compared accents, case and ``St`` aside; the date as ISO;
+    the public conflicts when the header names publics and the metadata's
+    public is none of them (``mixte`` agrees with a header naming several).
+    """
+    source = "le manifeste" if meta.origin == "manifeste" else "le nom du fichier"
+    out: list[Problem] = []
+    for h in headers:
+        if h.commune and meta.commune and fold_commune(h.commune) != fold_commune(meta.commune):
+            out.append(Problem(file, f"l'en-tête indique la commune « {h.commune} » mais {source} indique "
+                                     f"« {meta.commune} »", row=h.line))
+        if h.date and meta.date and h.date != meta.date:
+            out.append(Problem(file, f"l'en-tête indique la date {h.date} mais {source} indique {meta.date}",
+                               row=h.line))
+        if h.publics and meta.public and meta.public not in h.publics and not (
+                meta.public == "mixte" and len(h.publics) > 1):
+            shown = h.public_text or ", ".join(h.publics)
+            out.append(Problem(file, f"l'en-tête indique le public « {shown} » mais {source} indique "
+                                     f"« {meta.public} »", row=h.line))
+    return out
+
+
+def note_headers(paths: str | Path | Sequence[str | Path], *, manifest: str | Path | None = None) -> pd.DataFrame:
+    """Commune, date and public read from the title and header lines of notes (for the report).
+
+    Header lines (« ATELIER AREAS — Commune : Montfort-sur-Meu — 14/03/2026 »,
+    « Public : usagers et aidants », « # Atelier AREAS – Iffendic – 2 avril 2026 »)
+    are metadata: they never become segments. They hold no free text, only
+    the values read here.
+
+    Returns:
+        New DataFrame ``source_file, line, commune, date, public`` (``public``:
+        the publics named, joined with ``+``), one row per header line.
+
+    Raises:
+        InputError: missing metadata or unreadable files, as :func:`load_notes` (conflicts are not raised here).
+    """
+    files = _expand(paths)
+    metas = _resolve_meta(files, manifest)
+    found: list[NoteHeader] = []
+    for f in files:
+        lines = _docx_lines(f) if f.suffix.lower() == ".docx" else _text_lines(f)
+        _parse_lines(lines, metas[f], f.name, found)
+    return pd.DataFrame([{"source_file": h.source_file, "line": h.line, "commune": h.commune, "date": h.date,
+                          "public": "+".join(h.publics) or None} for h in found],
+                        columns=["source_file", "line", "commune", "date", "public"])
+
+
 def _read_notes_raw(paths: str | Path | Sequence[str | Path], *,
                     manifest: str | Path | None = None) -> pd.DataFrame:
     """Parse notes WITHOUT pseudonymisation (private: use :func:`load_notes`).
@@ -560,9 +774,15 @@ def _read_notes_raw(paths: str | Path | Sequence[str | Path], *,
     files = _expand(paths)
     metas = _resolve_meta(files, manifest)
     rows: list[dict[str, object]] = []
+    problems: list[Problem] = []
     for f in files:
         lines = _docx_lines(f) if f.suffix.lower() == ".docx" else _text_lines(f)
-        rows += _parse_lines(lines, metas[f], f.name)
+        headers: list[NoteHeader] = []
+        rows += _parse_lines(lines, metas[f], f.name, headers)
+        problems += header_conflicts(headers, metas[f], file=str(f))
+    if problems:
+        raise InputError(problems, header=f"{len(problems)} désaccord(s) entre l'en-tête des notes et leurs "
+                                          "métadonnées (manifeste ou nom de fichier) : corrigez l'un ou l'autre")
     cols = list(SEGMENT_COLUMNS) + list(STRUCTURE_COLUMNS) + ["_name"]
     df = pd.DataFrame(rows, columns=cols)
     df["table"] = df["table"].astype("Int64")
@@ -592,7 +812,8 @@ def _pseudonymize_rows(df: pd.DataFrame, pz: TextPseudonymizer, *, with_raw: boo
         index=out.index, dtype="str")
     free_raw: list[object] = []
     for kind, raw in zip(out["kind"], out["raw"] if with_raw else [None] * len(out), strict=True):
-        if kind in ("table", "facilitator") or (kind == "heading" and canonical_section(str(raw).rstrip(" :"))[1]):
+        if kind in ("table", "facilitator", "header") or (
+                kind == "heading" and canonical_section(str(raw).rstrip(" :"))[1]):
             free_raw.append(None)
         else:
             free_raw.append(raw)
@@ -605,7 +826,7 @@ def _pseudonymize_rows(df: pd.DataFrame, pz: TextPseudonymizer, *, with_raw: boo
     for kind, raw, name, new in zip(out["kind"], out["raw"], out["_name"], work["raw"], strict=True):
         if not with_raw:
             raws.append(pd.NA)
-        elif kind == "facilitator":
+        elif kind in ("table", "facilitator"):
             raws.append(raw if pd.isna(name) else str(raw).replace(str(name), tokens[str(name)]))
         else:
             raws.append(raw if pd.isna(new) else new)
