@@ -34,6 +34,7 @@ def _pseudonymizer(args: argparse.Namespace):  # noqa: ANN202 - type lives in pr
 
 def _notes(args: argparse.Namespace) -> int:
     from ..ingest import load_notes, write_segments
+    from ..ingest.notes import note_headers
 
     out = Path(args.out)
     if out.exists() and not args.ecraser:
@@ -48,6 +49,11 @@ def _notes(args: argparse.Namespace) -> int:
     print(f"{len(segments)} segment(s) lus dans {n_files} fichier(s) ({n_ateliers} atelier(s)) → {out}")
     if len(sections):
         print("Sections : " + ", ".join(f"{s} ({n})" for s, n in sections.items()))
+    for h in note_headers(args.paths, manifest=args.manifest).itertuples():
+        found = [f"{k} {v}" for k, v in (("commune", h.commune), ("date", h.date), ("public", h.public))
+                 if isinstance(v, str)]
+        if found:
+            print(f"En-tête {h.source_file}, ligne {h.line} : {', '.join(found)} (conforme aux métadonnées)")
     print(f"Pseudonymisation faite ; clé de correspondance : {key} (à ne jamais partager)")
     return 0
 

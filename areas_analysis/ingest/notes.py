@@ -12,26 +12,38 @@ Each non-empty line is classified, in this order (rules tested in
    list paragraph) → content, never a heading: a short bullet "Financement"
    under "Freins" stays content;
 2. **table heading**: ``table`` + optional ``n°``/``no``/``numéro`` + a number,
-   optionally followed by ``:``/``-`` and a title (``Table 2 personnes`` is content);
+   optionally followed by ``:``/``-``/``—`` and a title (``Table 2 personnes`` is
+   content); a title that is a facilitator line gives the facilitator too
+   (``## Table n°3 — Animé par : Soizic Guillou``);
 3. **facilitator**: ``Animé(e) par``, ``Animateur/Animatrice``, ``Facilitateur``
    + name; the name is replaced by the pseudonymiser's token;
-4. **meta line**: ``Rapporteur :``, ``Secrétaire :``, ``Participants :``... —
+4. **header / title line** (metadata, never a segment): ``Commune :``, ``Lieu :``,
+   ``Date :`` + value; ``Public :`` + value before the first table or section;
+   a line starting with « Atelier » naming a commune or a date
+   (« ATELIER AREAS — Commune : Montfort-sur-Meu — 14/03/2026 », « # Atelier
+   AREAS – Iffendic – 2 avril 2026 »); before the first table or section, a
+   short line that is little more than a commune and a date. Commune, date and
+   public are read (:func:`note_headers`) and checked against the manifest or
+   file name: a disagreement is an error naming file and line;
+5. **meta line**: ``Rapporteur :``, ``Secrétaire :``, ``Participants :``... —
    kept in the structure, not a segment;
-5. **known section heading**: the whole line (without ``#``, ``**``, a final
+6. **placeholder**: « (rien noté) », « RAS », « Néant », « — »... (also as a
+   bullet) — kept in the structure as an empty line, not a segment;
+7. **known section heading**: the whole line (without ``#``, ``**``, a final
    ``:``) is a heading of the vocabulary :data:`SECTION_VOCABULARY` (accents,
    case and ``œ`` ignored), or parts of it split on ``/``, ``et``, ``&``
    are all known (``Constats/Situation actuelle`` → ``constats``; parts with
    different sections give a combined slug ``freins_leviers``). A known heading
    followed by ``:`` and text (``Freins : le coût``) is a heading plus one
    content segment on the same line;
-6. **unknown heading**, kept as its own section (slug of its text): a Markdown
+8. **unknown heading**, kept as its own section (slug of its text): a Markdown
    ``#`` heading or Word heading style; a short (≤ 8 words) fully bold line; a
    short UPPER-CASE line (``CALENDRIER``, ``PUBLIC CIBLE``), except a single
    word of ≤ 5 letters, read as an acronym (``CCAS``, ``EHPAD``); a short
    (≤ 5 words) line ending with ``:`` that starts with a capital and not with
    an article or pronoun (``Points de vigilance :`` is a heading,
    ``Les participants soulignent :`` is content);
-7. anything else → content, split into sentences.
+9. anything else → content, split into sentences.
 
 Metadata (atelier id, commune, date, public) comes from a ``manifest.csv``
 next to the notes or given explicitly, else from the file name
