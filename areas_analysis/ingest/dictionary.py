@@ -19,12 +19,10 @@ a YAML comment by :func:`save_dictionary`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -32,6 +30,8 @@ import pandas as pd
 import yaml
 
 from ..errors import InputError, Problem
+from ..text import normalize_label, parse_number, slugify
+from .scales import KNOWN_SCALES, match_scale
 
 __all__ = [
     "Kind",
@@ -56,41 +56,6 @@ KINDS: tuple[str, ...] = get_args(Kind)
 Layout = Literal["cell", "columns"]
 
 
-@lru_cache(maxsize=100_000)
-def normalize_label(value: str) -> str:
-    """Comparison key for a French answer label.
-
-    Case, accents, typographic apostrophes, ``œ``, commas, inclusive endings
-    ``(e)``/``(s)`` and repeated spaces do not matter: ``"Tout à fait d’accord"``,
-    ``"tout a fait d'accord"`` and ``"TOUT À FAIT D'ACCORD"`` share one key.
-    """
-    text = str(value).replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
-    text = re.sub(r"[’‘`´ʼ]", "'", text)
-    text = re.sub(r"\((?:e|s|es|ne|le)\)", "", text, flags=re.IGNORECASE)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().replace(",", " ").replace("\u00a0", " ")
-    text = re.sub(r"\s+", " ", text).strip(" .;:!?")
-    return text
-
-
-def slugify(text: str, *, max_words: int = 5, sep: str = "_") -> str:
-    """Short ASCII snake_case name for a label: ``"Conditions de mise en œuvre"`` → ``"conditions_mise_oeuvre"``.
-
-    Small French function words are dropped and at most ``max_words`` words kept.
-    """
-    key = normalize_label(text)
-    words = [w for w in re.split(r"[^a-z0-9]+", key) if w]
-    content = [w for w in words if w not in _FUNCTION_WORDS] or words
-    return sep.join(content[:max_words]) or "colonne"
-
-
-_FUNCTION_WORDS = frozenset(
-    "a au aux avec ce ces d de des du elle en est et il ils je l la le les leur leurs ma mes mon ne nos notre "
-    "nous on ou par pas pour qu que quel quelle quelles quels qui sa se ses si son sur ta te tes ton tu un une "
-    "vos votre vous y s n c m t".split()
-)
-
 #: Labels meaning "no answer" in French questionnaires.
 MISSING_LABELS: tuple[str, ...] = (
     "Je ne sais pas", "Ne sait pas", "Ne sais pas", "NSP", "NSPP", "Sans opinion", "Sans avis",
@@ -105,39 +70,6 @@ FALSE_VALUES: tuple[str, ...] = ("0", "Non", "N", "No", "Faux", "False", "0.0", 
 _TRUE_KEYS = frozenset(normalize_label(v) for v in TRUE_VALUES)
 _FALSE_KEYS = frozenset(normalize_label(v) for v in FALSE_VALUES)
 
-#: Common French response scales, lowest point first (family, labels).
-KNOWN_SCALES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("accord", ("Pas du tout d'accord", "Plutôt pas d'accord", "Ni d'accord ni pas d'accord",
-                "Plutôt d'accord", "Tout à fait d'accord")),
-    ("accord", ("Pas du tout d'accord", "Plutôt pas d'accord", "Plutôt d'accord", "Tout à fait d'accord")),
-    ("accord", ("Pas du tout d'accord", "Pas d'accord", "Ni d'accord ni pas d'accord", "D'accord",
-                "Tout à fait d'accord")),
-    ("accord", ("Pas du tout d'accord", "Pas d'accord", "Neutre", "D'accord", "Tout à fait d'accord")),
-    ("accord", ("Pas du tout d'accord", "Pas d'accord", "D'accord", "Tout à fait d'accord")),
-    ("satisfaction", ("Très insatisfait", "Insatisfait", "Ni satisfait ni insatisfait", "Satisfait",
-                      "Très satisfait")),
-    ("satisfaction", ("Pas du tout satisfait", "Peu satisfait", "Moyennement satisfait", "Satisfait",
-                      "Très satisfait")),
-    ("satisfaction", ("Pas du tout satisfait", "Plutôt pas satisfait", "Plutôt satisfait", "Très satisfait")),
-    ("satisfaction", ("Pas du tout satisfait", "Peu satisfait", "Satisfait", "Très satisfait")),
-    ("satisfaction", ("Très insatisfait", "Plutôt insatisfait", "Plutôt satisfait", "Très satisfait")),
-    ("satisfaction", ("Pas satisfait", "Peu satisfait", "Satisfait", "Très satisfait")),
-    ("fréquence", ("Jamais", "Rarement", "Parfois", "Souvent", "Toujours")),
-    ("fréquence", ("Jamais", "Rarement", "De temps en temps", "Souvent", "Très souvent")),
-    ("fréquence", ("Jamais", "Rarement", "Souvent", "Toujours")),
-    ("fréquence", ("Jamais", "Parfois", "Souvent", "Toujours")),
-    ("importance", ("Pas du tout important", "Peu important", "Moyennement important", "Important",
-                    "Très important")),
-    ("importance", ("Pas du tout important", "Peu important", "Assez important", "Très important")),
-    ("importance", ("Pas important", "Peu important", "Important", "Très important")),
-    ("facilité", ("Très difficile", "Difficile", "Ni facile ni difficile", "Facile", "Très facile")),
-    ("facilité", ("Très difficile", "Plutôt difficile", "Plutôt facile", "Très facile")),
-    ("facilité", ("Très difficile", "Difficile", "Facile", "Très facile")),
-    ("qualité", ("Très mauvais", "Mauvais", "Moyen", "Bon", "Très bon")),
-    ("qualité", ("Très mauvaise", "Mauvaise", "Moyenne", "Bonne", "Très bonne")),
-    ("qualité", ("Mauvais", "Passable", "Bon", "Très bon")),
-)
-
 _DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
     "%d/%m/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d",
@@ -145,22 +77,6 @@ _DATE_FORMATS: tuple[str, ...] = (
 )
 _DATE_SHAPE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
 _ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f")
-
-
-def parse_number(value: str) -> float | None:
-    """Parse a number as typed in French exports; ``None`` when it is not one.
-
-    Accepts a decimal comma (``"3,5"``), spaces or non-breaking spaces as
-    thousands separators (``"1 200"``) and a leading sign. Units or words
-    (``"12 km"``, ``"douze"``) are not numbers.
-    """
-    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "")
-    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)
-    if re.fullmatch(r"[+-]?\d+,\d+", text):
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-        return None
-    return float(text)
 
 
 def parse_date(value: str, fmt: str | None = None) -> datetime | None:
@@ -197,7 +113,7 @@ class ColumnSpec:
         options: ``multi``: the possible choices.
         option_columns: ``multi``/``columns``: option → header of its column.
         scale: ``likert``: ordered French labels, lowest first.
-        missing: ``likert``/``closed``: labels meaning no answer ("Je ne sais pas").
+        missing: ``likert``/``closed``/``numeric``: labels meaning no answer ("Je ne sais pas").
         min: ``numeric``: smallest allowed value.
         max: ``numeric``: largest allowed value.
         format: ``date``: ``strptime`` format of the cells (ISO always accepted).
@@ -536,24 +452,6 @@ def _is_flag_column(values: list[str]) -> bool:
     return bool(keys) and keys <= (_TRUE_KEYS | _FALSE_KEYS)
 
 
-def _match_scale(values: list[str]) -> tuple[str, tuple[str, ...], list[str]] | None:
-    """Known scale containing all non-missing labels: (family, scale, missing labels seen)."""
-    keys = Counter(normalize_label(v) for v in values)
-    missing_seen = sorted({v for v in values if normalize_label(v) in _MISSING_KEYS}, key=values.index)
-    on_scale = {k for k in keys if k not in _MISSING_KEYS}
-    if len(on_scale) < 2:
-        return None
-    best: tuple[float, int, int] | None = None
-    choice = None
-    for rank, (family, scale) in enumerate(KNOWN_SCALES):
-        scale_keys = [normalize_label(s) for s in scale]
-        if on_scale <= set(scale_keys):
-            score = (len(on_scale) / len(scale_keys), len(scale_keys), -rank)
-            if best is None or score > best:
-                best, choice = score, (family, scale, missing_seen)
-    return choice
-
-
 def _split_choices(values: list[str]) -> tuple[str, list[str]] | None:
     """Detect one-cell multi-choice answers; returns (separator, options by frequency)."""
     for sep in (";", ",", "|"):
@@ -609,6 +507,71 @@ def _unique_name(base: str, taken: set[str]) -> str:
     return name
 
 
+#: Share of numbers from which a column is read as numeric (the other answers are texts to explain).
+_MOSTLY_NUMERIC = 0.5
+#: Most distinct answers of a mixed number/text column drafted as ``closed`` (beyond: ``open``).
+_MIXED_CLOSED_MAX = 30
+#: Rows quoted in a draft note (the rest are counted).
+_ROWS_SHOWN = 5
+
+
+def _odd_rows(series: pd.Series, is_odd: Any) -> dict[str, list[int]]:
+    """Non-empty cells for which ``is_odd`` holds: value → spreadsheet rows (index of the raw frame)."""
+    out: dict[str, list[int]] = {}
+    for row, v in series.items():
+        if pd.isna(v) or not str(v).strip():
+            continue
+        text = str(v).strip()
+        if is_odd(text):
+            out.setdefault(text, []).append(row)  # type: ignore[arg-type]
+    return out
+
+
+def _odd_text(odd: dict[str, list[int]]) -> str:
+    """« Autres (préciser) » (lignes 1149, 1159), « NSP » (ligne 12)..."""
+    parts = []
+    for value, rows in list(odd.items())[:_ROWS_SHOWN]:
+        shown = ", ".join(str(r) for r in rows[:_ROWS_SHOWN]) + (" …" if len(rows) > _ROWS_SHOWN else "")
+        parts.append(f"« {value} » (ligne{'s' if len(rows) > 1 else ''} {shown})")
+    more = len(odd) - _ROWS_SHOWN
+    return ", ".join(parts) + (f" et {more} autre(s) valeur(s)" if more > 0 else "")
+
+
+def _infer_numeric(vals: list[str], series: pd.Series, make: Any) -> ColumnSpec | None:
+    """Draft of a mostly numeric column, ``None`` when fewer than half the answers are numbers.
+
+    ``numeric`` when every answer is a number or a "no answer" label; a mixed
+    column is drafted as what it is — ``closed`` with its text answers as
+    extra values when it has few distinct answers, else ``open`` — with the
+    reason, so the draft never refuses its own export.
+    """
+    numbers = [parse_number(v) for v in vals]
+    n_num = sum(x is not None for x in numbers)
+    if n_num < _MOSTLY_NUMERIC * len(vals):
+        return None
+    odd = _odd_rows(series, lambda v: parse_number(v) is None)
+    missing = [v for v in odd if normalize_label(v) in _MISSING_KEYS]
+    others = {v: rows for v, rows in odd.items() if v not in missing}
+    if not others:
+        note = "déduit : nombres ; ajouter min / max pour contrôler les valeurs"
+        if missing:
+            note += f" ; {' / '.join(missing)} = pas de réponse"
+        return make("numeric", note, missing=missing)
+    distinct = list(dict.fromkeys(vals))
+    why = (f"colonne surtout numérique ({n_num} nombres sur {len(vals)} réponses) mais avec des réponses texte : "
+           f"{_odd_text(others)}")
+    if len(distinct) <= _MIXED_CLOSED_MAX:
+        nums = sorted((v for v in distinct if parse_number(v) is not None),
+                      key=lambda v: parse_number(v) or 0.0)
+        texts = [v for v in distinct if parse_number(v) is None and v not in missing]
+        return make("closed", f"à vérifier : {why} ; rédigée en « closed » (les nombres, puis la ou les valeurs "
+                              "« autre ») pour que l'export reste valide",
+                    categories=nums + texts, missing=missing)
+    return make("open", f"à vérifier : {why} ; trop de valeurs différentes pour une liste fermée, rédigée en "
+                        "« open » pour que l'export reste valide (pour la traiter en « numeric », videz ou "
+                        "recodez ces cellules)")
+
+
 def infer_dictionary(raw: pd.DataFrame, *, header_rows: int = 1, questionnaire: str = "questionnaire",
                      version: str = "brouillon") -> Dictionary:
     """Draft a data dictionary from a raw export, for the researcher to edit.
@@ -621,9 +584,16 @@ def infer_dictionary(raw: pd.DataFrame, *, header_rows: int = 1, questionnaire: 
        Framaforms' following option columns (bare header, X only) join the group;
     2. an id-like header (``ID réponse``, ``Identifiant``, ``Numéro``...) with
        unique values → ``id`` (the first one only);
-    3. a date-like header or ≥ 90 % of cells parsing as dates → ``date``;
-    4. ≥ 90 % numbers → ``numeric``;
-    5. all labels on a known French scale → ``likert`` (missing labels kept);
+    3. a date-like header or ≥ 90 % of cells parsing as dates → ``date`` when
+       all of them parse, else ``open`` with the odd cells and their rows;
+    4. every answer a number (or a "no answer" label) → ``numeric``; at least
+       half numbers and some texts (« Autres (préciser) ») → ``closed`` listing
+       numbers and texts when few distinct answers, else ``open`` — with the
+       reason and rows in the note, so the draft validates its own export;
+    5. all labels on a known French scale, or labels of one ordinal family
+       whose order can be inferred (:mod:`~areas_analysis.ingest.scales`:
+       agreement, quality, satisfaction, frequency, accessibility/ease,
+       judgement, confidence...) → ``likert``, the order written in the note;
     6. cells holding several choices separated by ``;`` or ``,`` drawn from a
        small vocabulary → ``multi`` with ``layout: cell``;
     7. a commune-like header → ``commune``;
@@ -708,15 +678,19 @@ def _infer_one(header: str, vals: list[str], series: pd.Series, has_id: bool, ta
         return make("id", "déduit : en-tête d'identifiant, valeurs uniques", required=True)
     is_date, fmt = _date_format(vals)
     if is_date and (_DATE_WORDS.search(key) or all(not re.fullmatch(r"\d+", v) for v in vals)):
-        return make("date", "déduit : dates" + (f" au format {fmt}" if fmt else " (formats mélangés)"), format=fmt)
-    numbers = [parse_number(v) for v in vals]
-    if sum(x is not None for x in numbers) >= 0.9 * n:
-        return make("numeric", "déduit : nombres ; ajouter min / max pour contrôler les valeurs")
-    scale = _match_scale(vals)
+        odd = _odd_rows(series, lambda v: parse_date(v) is None)
+        if not odd:
+            return make("date", "déduit : dates" + (f" au format {fmt}" if fmt else " (formats mélangés)"),
+                        format=fmt)
+        return make("open", f"à vérifier : surtout des dates, mais {_odd_text(odd)} ne sont pas des dates ; "
+                            "rédigée en « open » pour que l'export reste valide (corrigez ces cellules puis "
+                            "passez la colonne en « date »)")
+    numeric = _infer_numeric(vals, series, make)
+    if numeric is not None:
+        return numeric
+    scale = match_scale(vals, _MISSING_KEYS)
     if scale:
-        family, labels, missing = scale
-        return make("likert", f"déduit : échelle de {family} à {len(labels)} points reconnue ; vérifier l'ordre",
-                    scale=list(labels), missing=missing)
+        return make("likert", scale.note(), scale=list(scale.labels), missing=list(scale.missing))
     choices = _split_choices(vals)
     if choices:
         sep, options = choices

@@ -362,10 +362,13 @@ def _is_colon_heading(text: str) -> bool:
 
 #: Lines that only say nothing was noted (compared after ``normalize_label``, parentheses removed).
 _PLACEHOLDERS = frozenset({
-    "rien", "rien note", "rien de note", "rien a noter", "rien a signaler", "ras", "r a s", "neant", "vide",
-    "pas de note", "pas de notes", "aucune note", "non renseigne", "non rempli", "sans objet", "a completer",
-    "-", "--", "—", "–", "/", "...", "…", "x", "?", "nc", "n c",
+    "rien note", "rien de note", "rien a noter", "rien a signaler", "ras", "r a s", "neant",
+    "pas de note", "pas de notes", "aucune note", "non renseigne", "non rempli", "a completer",
+    "-", "--", "—", "–", "/", "...", "…",
 })
+#: Further placeholders only when written in parentheses: « (rien) », « (vide) »; a bare « Rien »
+#: under « Freins » is an answer.
+_PAREN_PLACEHOLDERS = _PLACEHOLDERS | {"rien", "vide", "x", "?", "nc", "n c", "sans objet"}
 _MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
            "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
 _DATE_NUM_RE = re.compile(r"\b(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})\b")
@@ -496,10 +499,10 @@ def _leftover_words(text: str, commune: str | None) -> int:
 def _is_placeholder(text: str) -> bool:
     """« (rien noté) », « RAS », « Néant », « — »...: a line saying nothing was noted."""
     core = text.strip()
-    if core.startswith("(") and core.endswith(")"):
-        core = core[1:-1]
-    key = normalize_label(core)
-    return key in _PLACEHOLDERS or core.strip() in _PLACEHOLDERS
+    words = _PLACEHOLDERS
+    if core.startswith(("(", "[")) and core.endswith((")", "]")):
+        core, words = core[1:-1].strip(), _PAREN_PLACEHOLDERS
+    return normalize_label(core) in words or core in words
 
 
 def _classify(line: _Line, preamble: bool = False) -> dict[str, object]:
