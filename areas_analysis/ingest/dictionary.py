@@ -476,13 +476,18 @@ def _split_choices(values: list[str]) -> tuple[str, list[str]] | None:
     return None
 
 
-def _date_format(values: list[str]) -> tuple[bool, str | None]:
-    """Whether ≥ 90 % of values are dates, and the single format fitting them all (if any)."""
+#: Share of distinct values parsing as dates from which a column is read as dates (a date-like
+#: header lowers it to :data:`_MOSTLY_NUMERIC`); the odd cells are then reported, not typed.
+_MOSTLY_DATES = 0.9
+
+
+def _date_format(values: list[str], threshold: float = _MOSTLY_DATES) -> tuple[bool, str | None]:
+    """Whether a share ``threshold`` of values are dates, and the single format fitting them all (if any)."""
     if not values:
         return False, None
     values = list(dict.fromkeys(values))[:500]  # distinct values are enough to decide
     ok = [v for v in values if parse_date(v) is not None]
-    if len(ok) < 0.9 * len(values):
+    if not ok or len(ok) < threshold * len(values):
         return False, None
     for fmt in _DATE_FORMATS:
         if all(_fits(v, fmt) for v in ok):
@@ -676,8 +681,9 @@ def _infer_one(header: str, vals: list[str], series: pd.Series, has_id: bool, ta
         return make("open", "déduit : précision « Autre » en texte libre")
     if not has_id and _ID_WORDS.search(key) and len(set(vals)) == n and n == len(series):
         return make("id", "déduit : en-tête d'identifiant, valeurs uniques", required=True)
-    is_date, fmt = _date_format(vals)
-    if is_date and (_DATE_WORDS.search(key) or all(not re.fullmatch(r"\d+", v) for v in vals)):
+    date_header = bool(_DATE_WORDS.search(key))
+    is_date, fmt = _date_format(vals, _MOSTLY_NUMERIC if date_header else _MOSTLY_DATES)
+    if is_date and (date_header or all(not re.fullmatch(r"\d+", v) for v in vals)):
         odd = _odd_rows(series, lambda v: parse_date(v) is None)
         if not odd:
             return make("date", "déduit : dates" + (f" au format {fmt}" if fmt else " (formats mélangés)"),
