@@ -459,7 +459,7 @@ def read_table(path: str | Path, *, required: Sequence[str] = (), what: str = "f
 # --------------------------------------------------------------------------- writers
 
 #: Dialect French Excel opens correctly by double-click: BOM, ``;``, decimal comma.
-EXCEL_CSV: dict[str, Any] = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "lineterminator": "\r\n"}
+EXCEL_CSV: dict[str, Any] = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "lineterminator": "\n"}
 #: Dialect of files the package writes for itself and reads back (byte-stable across platforms).
 MACHINE_CSV: dict[str, Any] = {"sep": ",", "decimal": ".", "encoding": "utf-8", "lineterminator": "\n"}
 
@@ -481,7 +481,7 @@ def write_excel_csv(df: pd.DataFrame, path: str | Path, *, float_format: str | N
         path: Destination (parent directories created).
         float_format: e.g. ``"%.3f"``; ``None`` writes floats in full.
         overwrite: ``False`` refuses an existing file (French :class:`AreasError`).
-        lineterminator: Override the dialect's ``"\r\n"`` (some writers keep ``"\n"`` for byte-stable outputs).
+        lineterminator: Override the dialect's ``"\n"`` (the review queue keeps Windows ``"\r\n"``).
 
     Returns:
         The written path.

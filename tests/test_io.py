@@ -112,7 +112,7 @@ def test_writers_dialects_round_trip(tmp_path: Path) -> None:
     df = pd.DataFrame({"id": ["007", "b"], "part": [0.25, 1.5], "libellé": ["accès", "œuvre"]})
     excel = write_excel_csv(df, tmp_path / "t.csv", float_format="%.2f")
     raw = excel.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"007;0,25;acc\xc3\xa8s\r\n" in raw
+    assert raw.startswith(b"\xef\xbb\xbf") and b"007;0,25;acc\xc3\xa8s\n" in raw
     assert EXCEL_CSV["sep"] == ";"
     back = read_table(excel)
     assert back.to_dict("list") == {"id": ["007", "b"], "part": ["0,25", "1,50"], "libellé": ["accès", "œuvre"]}

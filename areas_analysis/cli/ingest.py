@@ -19,6 +19,7 @@ _SEPARATOR_NAMES = {"\\t": "\t", "tab": "\t", "tabulation": "\t", "virgule": ","
 
 
 def _pseudonymizer(args: argparse.Namespace):  # noqa: ANN202 - type lives in privacy
+    from ..io import read_text
     from ..privacy import Pseudonymizer
 
     names: list[str] = []
@@ -26,8 +27,7 @@ def _pseudonymizer(args: argparse.Namespace):  # noqa: ANN202 - type lives in pr
         path = Path(args.noms)
         if not path.is_file():
             raise AreasError(f"Liste de noms introuvable : {path}")
-        with path.open("rb") as fh:
-            names = [n.strip() for n in fh.read().decode("utf-8-sig").splitlines() if n.strip()]
+        names = [n.strip() for n in read_text(path).text.splitlines() if n.strip()]  # any Excel/Notepad encoding
     key = Path(args.cle) if args.cle else None
     return Pseudonymizer(key_path=key, known_names=names)
 

@@ -16,6 +16,7 @@ from scipy import stats
 
 from ..errors import InputError, Problem
 from ..tables import as_list, check_confidence, format_p, fr_num, fr_pct
+from ..text import fr_signed  # re-exported: one home for French numbers
 
 #: Prefix of the 0/1 theme columns of a respondent × theme matrix.
 THEME_PREFIX = "theme__"
@@ -171,13 +172,6 @@ def newcombe_interval(x1: float, n1: float, x2: float, n2: float,
 
 
 
-
-def fr_signed(x: float, decimals: int = 1) -> str:
-    """Signed French number: ``+2,4`` / ``−1,1`` (true minus sign)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    s = fr_num(abs(x), decimals)
-    return ("+" if x >= 0 else "\u2212") + s
 
 
 
