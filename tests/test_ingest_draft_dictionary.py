@@ -150,3 +150,10 @@ def test_mixed_column_with_many_values_is_drafted_open(tmp_path: Path) -> None:
     path = tmp_path / "distances.csv"
     path.write_text("Distance au cabinet (km)\n" + "\n".join(values) + "\n", encoding="utf-8")
     assert read_survey(path).problems == []
+
+
+def test_old_import_path_still_works() -> None:
+    from areas_analysis.ingest import dictionary, draft
+
+    assert dictionary.infer_dictionary is draft.infer_dictionary is infer_dictionary
+    assert dictionary.unique_headers(["a", "a", "b"]) == ["a", "a (2)", "b"]

@@ -26,7 +26,9 @@ import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
 from ..io import column_letter, read_records
-from .dictionary import Dictionary, infer_dictionary, load_dictionary, save_dictionary, slugify, unique_headers
+from ..text import slugify
+from .dictionary import Dictionary, load_dictionary, save_dictionary
+from .draft import infer_dictionary, unique_headers
 from .validate import validate_and_type
 
 __all__ = [
