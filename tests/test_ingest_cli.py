@@ -58,7 +58,7 @@ def test_survey_command_strict_then_lenient(tmp_path: Path, capsys: pytest.Captu
     assert main([*args, "--lenient"]) == 0
     out = capsys.readouterr().out
     assert "2 problème(s) (cellules vidées) écrits dans" in out and "encodage utf-8 (détecté)" in out
-    report = pd.read_csv(tmp_path / "o" / "problemes.csv", encoding="utf-8-sig")
+    report = pd.read_csv(tmp_path / "o" / "problemes.csv", sep=";", encoding="utf-8-sig")
     assert report["ligne"].tolist() == [3, 5]
     back = read_responses(tmp_path / "o")
     assert back["info_fiable"].isna().sum() == 3

@@ -62,7 +62,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
-from ..io import read_text
+from ..io import read_text, write_machine_csv
 from ..segments import segment_line, split_sentences, strip_boilerplate
 from ..text import normalize_label, slugify
 from .atelier_meta import (
@@ -616,6 +616,4 @@ def write_segments(segments: pd.DataFrame, path: str | Path, *, overwrite: bool 
     path = Path(path)
     if path.exists() and not overwrite:
         raise AreasError(f"{path} existe déjà : choisissez un autre fichier de sortie ou demandez l'écrasement.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    segments.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    return path
+    return write_machine_csv(segments, path)

@@ -25,7 +25,7 @@ from typing import Protocol
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
-from ..io import column_letter, read_records
+from ..io import column_letter, read_records, write_excel_csv, write_machine_csv
 from ..text import slugify
 from .dictionary import Dictionary, load_dictionary, save_dictionary
 from .draft import infer_dictionary, unique_headers
@@ -360,6 +360,7 @@ def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool 
     ``dictionary.yaml`` is a byte copy of the dictionary file given (comments
     kept), or the inferred draft. ``responses.csv`` is UTF-8, comma-separated,
     one row per respondent, dates ISO, Likert as French labels, multi options 0/1.
+    ``problemes.csv`` is for people: Excel's French dialect (BOM, ``;``).
 
     Args:
         survey: Result of :func:`read_survey`.
@@ -375,7 +376,7 @@ def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool 
         raise AreasError(f"{target} existe déjà : choisissez un autre dossier de sortie ou demandez l'écrasement.")
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
-    _csv_ready(survey.responses).to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    write_machine_csv(_csv_ready(survey.responses), target)
     paths["responses"] = target
     dict_path = out_dir / "dictionary.yaml"
     src = survey.dictionary.source
@@ -387,9 +388,9 @@ def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool 
     paths["dictionary"] = dict_path
     if survey.lenient:
         prob_path = out_dir / "problemes.csv"
-        pd.DataFrame([p.as_dict() for p in survey.problems],
-                     columns=["fichier", "ligne", "colonne", "probleme"]).astype({"ligne": "Int64"}).to_csv(
-            prob_path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        table = pd.DataFrame([p.as_dict() for p in survey.problems],
+                             columns=["fichier", "ligne", "colonne", "probleme"]).astype({"ligne": "Int64"})
+        write_excel_csv(table, prob_path)  # read by people: Excel's French dialect
         paths["problems"] = prob_path
     return paths
 
