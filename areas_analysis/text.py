@@ -101,13 +101,9 @@ def parse_number(value: str) -> float | None:
     return float(text)
 
 
-def _missing(x: float | None) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def fr_num(x: float | None, decimals: int = 1) -> str:
     """``1234.5`` → ``"1 234,5"`` (narrow no-break space for thousands, decimal comma, typographic minus)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return "–"
     s = f"{x:,.{decimals}f}"
     return s.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
@@ -115,13 +111,13 @@ def fr_num(x: float | None, decimals: int = 1) -> str:
 
 def fr_pct(p: float | None, decimals: int = 0) -> str:
     """``0.423`` → ``"42 %"`` (French spacing)."""
-    if _missing(p):
+    if p is None or math.isnan(p):
         return "–"
     return f"{fr_num(100 * p, decimals)}\u00a0%"
 
 
 def fr_signed(x: float | None, decimals: int = 1) -> str:
     """Signed French number: ``+2,4`` / ``−1,1`` (true minus sign); ``–`` when missing."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return "–"
-    return ("+" if x >= 0 else "\u2212") + fr_num(abs(x), decimals)  # type: ignore[operator,arg-type]
+    return ("+" if x >= 0 else "\u2212") + fr_num(abs(x), decimals)

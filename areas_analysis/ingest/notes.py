@@ -392,7 +392,8 @@ def _parse_lines(lines: Iterable[_Line], meta: AtelierMeta, source_file: str,
             preamble = preamble and not canonical_section(str(role["heading"]).rstrip(" :"))[1]
             section, heading = str(role["section"]), str(role["heading"])
             add("heading", line, 0, None)
-            for k, seg in enumerate(role["segments"], start=1):  # type: ignore[arg-type]
+            heading_segs: list[str] = list(role["segments"])  # type: ignore[call-overload]
+            for k, seg in enumerate(heading_segs, start=1):
                 add("segment", line, k, seg)
         else:
             segs = list(role["segments"])  # type: ignore[call-overload]

@@ -198,7 +198,7 @@ def _infer_order(keys: Collection[str], spelling: dict[str, str]) -> tuple[str, 
     if any(k in _JUDGEMENT_ONLY for k in keys):
         if not all(k in _JUDGEMENT for k in keys):
             return None
-        positions = {k: ("appréciation", _JUDGEMENT[k]) for k in keys}
+        positions: dict[str, tuple[str | None, float]] = {k: ("appréciation", _JUDGEMENT[k]) for k in keys}
     else:
         found = {k: label_position(k) for k in keys}
         if any(p is None for p in found.values()):
