@@ -431,13 +431,9 @@ def read_table(path: str | Path, *, required: Sequence[str] = (), what: str = "f
     width = len(header)
     problems: list[Problem] = []
     rows: list[list[str]] = []
-    line = 1
-    for rec in table.records:
+    first = next(i for i, r in enumerate(table.records) if r is records[0])
+    for line, rec in enumerate(table.records[first + 1:], start=first + 2):  # spreadsheet row numbers
         if not any(c.strip() for c in rec):
-            line += 1
-            continue
-        if rec is records[0]:
-            line += 1
             continue
         extra = [c for c in rec[width:] if c.strip()]
         if extra:
@@ -445,7 +441,6 @@ def read_table(path: str | Path, *, required: Sequence[str] = (), what: str = "f
                                                f"(séparateur ou guillemets à vérifier) : « {extra[0][:40]} »",
                                     row=line, column=column_letter(width)))
         rows.append([c.strip() for c in rec[:width]] + [""] * max(0, width - len(rec)))
-        line += 1
     missing = [c for c in required if c not in header]
     if missing:
         present = ", ".join(f"« {c} »" for c in header)
