@@ -11,8 +11,9 @@ nothing is lost or guessed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from .text import fold
 
 #: Communes of the Pays de Brocéliande (official spelling).
 COMMUNES_BROCELIANDE: tuple[str, ...] = (
@@ -29,7 +30,7 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
 def fold_commune(name: str) -> str:
     """Lower-case, accent-free, punctuation-free form: ``"St-Méen"`` → ``"saint meen"``."""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    text = fold(str(name))
     text = re.sub(r"\([^)]*\)", " ", text)  # « Paimpont (forêt) »
     words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)

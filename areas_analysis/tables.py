@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AreasError, InputError, Problem
+from .text import fr_num, fr_pct  # noqa: F401 - re-exported: one home for French numbers
 
 
 def as_list(x: str | Sequence[str] | None) -> list[str]:
@@ -51,23 +52,6 @@ def check_confidence(confidence: float) -> None:
 
 def _missing(x: float | None) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def fr_num(x: float | None, decimals: int = 1) -> str:
-    """``1234.5`` → ``"1 234,5"`` (narrow no-break space for thousands, decimal comma, typographic minus)."""
-    if _missing(x):
-        return "–"
-    if round(x, decimals) == 0:  # no « −0 »
-        x = 0.0
-    s = f"{x:,.{decimals}f}"
-    return s.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
-
-
-def fr_pct(p: float | None, decimals: int = 0) -> str:
-    """``0.423`` → ``"42 %"`` (French spacing)."""
-    if _missing(p):
-        return "–"
-    return f"{fr_num(100 * p, decimals)}\u00a0%"
 
 
 def format_p(p: float | None, missing: str = "–") -> str:

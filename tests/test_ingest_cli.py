@@ -34,6 +34,9 @@ def test_notes_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     stdout = capsys.readouterr().out
     seg = pd.read_csv(out, dtype=str)
     assert f"{len(seg)} segment(s) lus dans 2 fichier(s) (2 atelier(s))" in stdout
+    # title lines are metadata, reported (issue 11)
+    assert "ligne 1 : commune Montfort-sur-Meu (conforme aux métadonnées)" in stdout
+    assert "ligne 1 : commune Saint-Méen-le-Grand, public pros (conforme aux métadonnées)" in stdout
     assert tuple(seg.columns) == SEGMENT_COLUMNS
     text = out.read_text(encoding="utf-8")
     for secret in ("Claire", "Paul", "Sophie", "Mélanie", "Le Goff", "example.org", "06 12 34 56 78"):
@@ -58,7 +61,7 @@ def test_survey_command_strict_then_lenient(tmp_path: Path, capsys: pytest.Captu
     assert main([*args, "--lenient"]) == 0
     out = capsys.readouterr().out
     assert "2 problème(s) (cellules vidées) écrits dans" in out and "encodage utf-8 (détecté)" in out
-    report = pd.read_csv(tmp_path / "o" / "problemes.csv", encoding="utf-8-sig")
+    report = pd.read_csv(tmp_path / "o" / "problemes.csv", sep=";", encoding="utf-8-sig")
     assert report["ligne"].tolist() == [3, 5]
     back = read_responses(tmp_path / "o")
     assert back["info_fiable"].isna().sum() == 3
@@ -80,3 +83,18 @@ def test_usage_errors_are_french(capsys: pytest.CaptureFixture[str]) -> None:
         main(["ingest", "survey", str(SURVEY)])
     assert exc.value.code == 2
     assert "arguments obligatoires manquants : --out" in capsys.readouterr().err
+
+
+def test_notes_command_refuses_a_header_contradicting_the_manifest(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("ATELIER AREAS — Commune : Iffendic — 14/03/2026\n\n## Table 1\n- Trop loin\n",
+                                encoding="utf-8")
+    manifest = "fichier;atelier_id;commune;date;public\na.md;A01;Iffendic;2026-03-15;usagers\n"
+    (notes / "manifest.csv").write_text(manifest, encoding="cp1252")  # Excel's « CSV (point-virgule) »
+    out = tmp_path / "segments.csv"
+    assert main(["ingest", "notes", str(notes), "--out", str(out), "--cle", str(tmp_path / "cle.json")]) == 2
+    err = capsys.readouterr().err
+    assert "a.md, ligne 1 : l'en-tête indique la date 2026-03-14 mais le manifeste indique 2026-03-15" in err
+    assert not out.exists()

@@ -143,9 +143,10 @@ def test_txt_variant_rules() -> None:
     meta = seg.iloc[0]
     assert (meta["atelier_id"], meta["commune"], meta["date"], meta["public"]) == (
         "A01", "Montfort-sur-Meu", "2026-02-12", "usagers")
-    # the title line before the first table has no table and no section
-    first = seg.iloc[0]
-    assert pd.isna(first["table"]) and pd.isna(first["section"])
+    # the title line before the first table is metadata (issue 11), not a segment
+    title = rows[rows["line"] == 1]
+    assert title["kind"].tolist() == ["header"] and seg["line"].min() > 1
+    assert pd.notna(seg["table"]).all()
     assert rows.loc[rows["kind"] == "table", "table"].tolist() == [1, 2]
     assert rows.loc[rows["kind"] == "facilitator", "_name"].tolist() == ["Claire", "Paul et Sophie"]
     by_text = seg.set_index("segment_id")

@@ -290,7 +290,7 @@ def test_lenient_keeps_going_and_writes_problems(tmp_path: Path) -> None:
     assert s.responses["info_fiable"].isna().tolist() == [False, True, True, True]  # U003 was « je ne sais pas »
     assert s.responses["info_fiable__ne_sait_pas"].astype("float").fillna(-1).tolist() == [0, -1, 1, -1]
     paths = write_responses(s, tmp_path)
-    report = pd.read_csv(paths["problems"], encoding="utf-8-sig")
+    report = pd.read_csv(paths["problems"], sep=";", encoding="utf-8-sig")  # Excel's French dialect
     assert list(report.columns) == ["fichier", "ligne", "colonne", "probleme"]
     assert report["ligne"].tolist() == [3, 5] and report["probleme"].str.contains("Bof|Plutôt oui").all()
 

@@ -19,6 +19,7 @@ _SEPARATOR_NAMES = {"\\t": "\t", "tab": "\t", "tabulation": "\t", "virgule": ","
 
 
 def _pseudonymizer(args: argparse.Namespace):  # noqa: ANN202 - type lives in privacy
+    from ..io import read_text
     from ..privacy import Pseudonymizer
 
     names: list[str] = []
@@ -26,14 +27,14 @@ def _pseudonymizer(args: argparse.Namespace):  # noqa: ANN202 - type lives in pr
         path = Path(args.noms)
         if not path.is_file():
             raise AreasError(f"Liste de noms introuvable : {path}")
-        with path.open("rb") as fh:
-            names = [n.strip() for n in fh.read().decode("utf-8-sig").splitlines() if n.strip()]
+        names = [n.strip() for n in read_text(path).text.splitlines() if n.strip()]  # any Excel/Notepad encoding
     key = Path(args.cle) if args.cle else None
     return Pseudonymizer(key_path=key, known_names=names)
 
 
 def _notes(args: argparse.Namespace) -> int:
     from ..ingest import load_notes, write_segments
+    from ..ingest.notes import note_headers
 
     out = Path(args.out)
     if out.exists() and not args.ecraser:
@@ -48,6 +49,11 @@ def _notes(args: argparse.Namespace) -> int:
     print(f"{len(segments)} segment(s) lus dans {n_files} fichier(s) ({n_ateliers} atelier(s)) → {out}")
     if len(sections):
         print("Sections : " + ", ".join(f"{s} ({n})" for s, n in sections.items()))
+    for h in note_headers(args.paths, manifest=args.manifest).itertuples():
+        found = [f"{k} {v}" for k, v in (("commune", h.commune), ("date", h.date), ("public", h.public))
+                 if isinstance(v, str)]
+        if found:
+            print(f"En-tête {h.source_file}, ligne {h.line} : {', '.join(found)} (conforme aux métadonnées)")
     print(f"Pseudonymisation faite ; clé de correspondance : {key} (à ne jamais partager)")
     return 0
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
+from ..io import write_excel_csv
 
 _PROGRESS_FROM = 2000  # show progress bars from this many texts
 
@@ -139,8 +140,7 @@ def _beside(out: Path, suffix: str) -> Path:
 def write_report_table(df: pd.DataFrame, path: Path) -> Path:
     """Write a table for people: UTF-8 with BOM, ``;``, decimal comma, 3 decimals."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\n", decimal=",",
-              float_format="%.3f")
+    write_excel_csv(df, path, float_format="%.3f")
     return path
 
 

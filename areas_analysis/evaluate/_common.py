@@ -7,7 +7,6 @@ through its ``__all__`` (:func:`adjust_pvalues`, :func:`likert_to_scores`,
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
 from ..tables import plural
+from ..text import fold  # re-exported: one home for accent folding
 
 #: The 5-point French agreement scale of ``docs/formats.md`` (1 = pas du tout d'accord ... 5).
 AGREEMENT_SCALE: tuple[str, ...] = (
@@ -67,12 +67,6 @@ def check_choice(value: str, allowed: Sequence[str], what: str) -> None:
     if value not in allowed:
         shown = ", ".join(f"« {a} »" for a in allowed)
         raise AreasError(f"Valeur invalide pour {what} : « {value} » (attendu : {shown}).")
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents (``"Éé"`` → ``"ee"``) for tolerant comparisons."""
-    nfkd = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in nfkd if not unicodedata.combining(ch)).casefold().strip()
 
 
 # --------------------------------------------------------------------------- arms

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..tables import fr_list, fr_num, fr_pct, plural
+from ..text import fr_signed  # re-exported: one home for French numbers
 from ._common import ARM_WITH, CORRECTION_LABELS
 from .mixed import ANALYSIS_MIXED, MIN_SESSIONS_PER_ARM
 
@@ -29,12 +30,6 @@ ACTION_NAMES = {
 def _action(action: str) -> tuple[str, str]:
     return ACTION_NAMES.get(action, (f"l'action {action}", action))
 
-
-def fr_signed(x: float, decimals: int = 1) -> str:
-    """Signed French number: ``+1,3`` / ``−0,4``."""
-    if x is None or np.isnan(x):
-        return "–"
-    return ("+" if x >= 0 else "\u2212") + fr_num(abs(x), decimals)
 
 
 def _quote(label: object) -> str:

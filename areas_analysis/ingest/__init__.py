@@ -13,11 +13,11 @@ from .dictionary import (
     MISSING_LABELS,
     ColumnSpec,
     Dictionary,
-    infer_dictionary,
     load_dictionary,
     normalize_label,
     save_dictionary,
 )
+from .draft import infer_dictionary
 from .notes import (
     SECTION_VOCABULARY,
     SEGMENT_COLUMNS,

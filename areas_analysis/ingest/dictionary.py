@@ -6,32 +6,25 @@ every column of an export to a *kind* (``id``, ``closed``, ``multi``,
 validator needs: Likert scales in order, closed categories, multi-choice
 options, numeric ranges, date formats.
 
-:func:`infer_dictionary` drafts one from a raw export so that the researcher
-edits rather than writes it: it recognises common French Likert scales from
-their labels (accord, satisfaction, fréquence, importance, facilité, qualité)
-with "Je ne sais pas" / "NSP" / "Sans opinion" as missing, LimeSurvey and
-Kobo multi-choice columns (``Question [Option]`` with Oui/Non, X, 1/0) and
-multi-choice cells (``"Coût;Distance"``), ids, dates, numbers, communes and
-open text. Every inferred column carries a French note saying why, written as
-a YAML comment by :func:`save_dictionary`.
+:func:`~areas_analysis.ingest.draft.infer_dictionary` (module
+:mod:`~areas_analysis.ingest.draft`) drafts one from a raw export so that the
+researcher edits rather than writes it; every drafted column carries a French
+note saying why, written as a YAML comment by :func:`save_dictionary`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import pandas as pd
 import yaml
 
 from ..errors import InputError, Problem
+from ..text import normalize_label, parse_number, slugify
+from .scales import KNOWN_SCALES
 
 __all__ = [
     "Kind",
@@ -44,7 +37,6 @@ __all__ = [
     "FALSE_VALUES",
     "load_dictionary",
     "save_dictionary",
-    "infer_dictionary",
     "normalize_label",
     "slugify",
     "parse_number",
@@ -55,41 +47,6 @@ Kind = Literal["id", "closed", "multi", "likert", "numeric", "date", "commune", 
 KINDS: tuple[str, ...] = get_args(Kind)
 Layout = Literal["cell", "columns"]
 
-
-@lru_cache(maxsize=100_000)
-def normalize_label(value: str) -> str:
-    """Comparison key for a French answer label.
-
-    Case, accents, typographic apostrophes, ``œ``, commas, inclusive endings
-    ``(e)``/``(s)`` and repeated spaces do not matter: ``"Tout à fait d’accord"``,
-    ``"tout a fait d'accord"`` and ``"TOUT À FAIT D'ACCORD"`` share one key.
-    """
-    text = str(value).replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
-    text = re.sub(r"[’‘`´ʼ]", "'", text)
-    text = re.sub(r"\((?:e|s|es|ne|le)\)", "", text, flags=re.IGNORECASE)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().replace(",", " ").replace("\u00a0", " ")
-    text = re.sub(r"\s+", " ", text).strip(" .;:!?")
-    return text
-
-
-def slugify(text: str, *, max_words: int = 5, sep: str = "_") -> str:
-    """Short ASCII snake_case name for a label: ``"Conditions de mise en œuvre"`` → ``"conditions_mise_oeuvre"``.
-
-    Small French function words are dropped and at most ``max_words`` words kept.
-    """
-    key = normalize_label(text)
-    words = [w for w in re.split(r"[^a-z0-9]+", key) if w]
-    content = [w for w in words if w not in _FUNCTION_WORDS] or words
-    return sep.join(content[:max_words]) or "colonne"
-
-
-_FUNCTION_WORDS = frozenset(
-    "a au aux avec ce ces d de des du elle en est et il ils je l la le les leur leurs ma mes mon ne nos notre "
-    "nous on ou par pas pour qu que quel quelle quelles quels qui sa se ses si son sur ta te tes ton tu un une "
-    "vos votre vous y s n c m t".split()
-)
 
 #: Labels meaning "no answer" in French questionnaires.
 MISSING_LABELS: tuple[str, ...] = (
@@ -105,39 +62,6 @@ FALSE_VALUES: tuple[str, ...] = ("0", "Non", "N", "No", "Faux", "False", "0.0", 
 _TRUE_KEYS = frozenset(normalize_label(v) for v in TRUE_VALUES)
 _FALSE_KEYS = frozenset(normalize_label(v) for v in FALSE_VALUES)
 
-#: Common French response scales, lowest point first (family, labels).
-KNOWN_SCALES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("accord", ("Pas du tout d'accord", "Plutôt pas d'accord", "Ni d'accord ni pas d'accord",
-                "Plutôt d'accord", "Tout à fait d'accord")),
-    ("accord", ("Pas du tout d'accord", "Plutôt pas d'accord", "Plutôt d'accord", "Tout à fait d'accord")),
-    ("accord", ("Pas du tout d'accord", "Pas d'accord", "Ni d'accord ni pas d'accord", "D'accord",
-                "Tout à fait d'accord")),
-    ("accord", ("Pas du tout d'accord", "Pas d'accord", "Neutre", "D'accord", "Tout à fait d'accord")),
-    ("accord", ("Pas du tout d'accord", "Pas d'accord", "D'accord", "Tout à fait d'accord")),
-    ("satisfaction", ("Très insatisfait", "Insatisfait", "Ni satisfait ni insatisfait", "Satisfait",
-                      "Très satisfait")),
-    ("satisfaction", ("Pas du tout satisfait", "Peu satisfait", "Moyennement satisfait", "Satisfait",
-                      "Très satisfait")),
-    ("satisfaction", ("Pas du tout satisfait", "Plutôt pas satisfait", "Plutôt satisfait", "Très satisfait")),
-    ("satisfaction", ("Pas du tout satisfait", "Peu satisfait", "Satisfait", "Très satisfait")),
-    ("satisfaction", ("Très insatisfait", "Plutôt insatisfait", "Plutôt satisfait", "Très satisfait")),
-    ("satisfaction", ("Pas satisfait", "Peu satisfait", "Satisfait", "Très satisfait")),
-    ("fréquence", ("Jamais", "Rarement", "Parfois", "Souvent", "Toujours")),
-    ("fréquence", ("Jamais", "Rarement", "De temps en temps", "Souvent", "Très souvent")),
-    ("fréquence", ("Jamais", "Rarement", "Souvent", "Toujours")),
-    ("fréquence", ("Jamais", "Parfois", "Souvent", "Toujours")),
-    ("importance", ("Pas du tout important", "Peu important", "Moyennement important", "Important",
-                    "Très important")),
-    ("importance", ("Pas du tout important", "Peu important", "Assez important", "Très important")),
-    ("importance", ("Pas important", "Peu important", "Important", "Très important")),
-    ("facilité", ("Très difficile", "Difficile", "Ni facile ni difficile", "Facile", "Très facile")),
-    ("facilité", ("Très difficile", "Plutôt difficile", "Plutôt facile", "Très facile")),
-    ("facilité", ("Très difficile", "Difficile", "Facile", "Très facile")),
-    ("qualité", ("Très mauvais", "Mauvais", "Moyen", "Bon", "Très bon")),
-    ("qualité", ("Très mauvaise", "Mauvaise", "Moyenne", "Bonne", "Très bonne")),
-    ("qualité", ("Mauvais", "Passable", "Bon", "Très bon")),
-)
-
 _DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
     "%d/%m/%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d",
@@ -145,22 +69,6 @@ _DATE_FORMATS: tuple[str, ...] = (
 )
 _DATE_SHAPE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
 _ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f")
-
-
-def parse_number(value: str) -> float | None:
-    """Parse a number as typed in French exports; ``None`` when it is not one.
-
-    Accepts a decimal comma (``"3,5"``), spaces or non-breaking spaces as
-    thousands separators (``"1 200"``) and a leading sign. Units or words
-    (``"12 km"``, ``"douze"``) are not numbers.
-    """
-    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "")
-    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)
-    if re.fullmatch(r"[+-]?\d+,\d+", text):
-        text = text.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-        return None
-    return float(text)
 
 
 def parse_date(value: str, fmt: str | None = None) -> datetime | None:
@@ -197,7 +105,7 @@ class ColumnSpec:
         options: ``multi``: the possible choices.
         option_columns: ``multi``/``columns``: option → header of its column.
         scale: ``likert``: ordered French labels, lowest first.
-        missing: ``likert``/``closed``: labels meaning no answer ("Je ne sais pas").
+        missing: ``likert``/``closed``/``numeric``: labels meaning no answer ("Je ne sais pas").
         min: ``numeric``: smallest allowed value.
         max: ``numeric``: largest allowed value.
         format: ``date``: ``strptime`` format of the cells (ISO always accepted).
@@ -517,231 +425,10 @@ def save_dictionary(dictionary: Dictionary, path: str | Path) -> Path:
     return path
 
 
-# --------------------------------------------------------------------------- inference
+def __getattr__(name: str) -> Any:
+    """Old import paths: drafting moved to :mod:`areas_analysis.ingest.draft`."""
+    if name in ("infer_dictionary", "unique_headers"):
+        from . import draft
 
-_BRACKET_RE = re.compile(r"^(?P<q>.+?)\s*\[(?P<opt>[^\[\]]+)\]\s*$")
-_KOBO_RE = re.compile(r"^(?P<q>[^/\[\]\s]+)/(?P<opt>[^/\[\]\s]+)$")
-_ID_WORDS = re.compile(r"\b(id|identifiant|numero|serial|sid|uuid|index|respondent|repondant|token|n|code)\b")
-_DATE_WORDS = re.compile(r"\b(date|heure|horodat\w*|timestamp|soumis\w*|submitted|time|debut|fin)\b")
-_OTHER_WORDS = re.compile(r"^(autres?|other|precise[zr]?|autre precise[zr]?|si autre.*)$|\bprecisez\b")
-_COMMUNE_WORDS = re.compile(r"\b(commune|ville|localite|residence|municipalite)\b")
-
-
-def _non_empty(values: pd.Series) -> list[str]:
-    return [str(v).strip() for v in values if not pd.isna(v) and str(v).strip() != ""]
-
-
-def _is_flag_column(values: list[str]) -> bool:
-    keys = {normalize_label(v) for v in values} - _MISSING_KEYS
-    return bool(keys) and keys <= (_TRUE_KEYS | _FALSE_KEYS)
-
-
-def _match_scale(values: list[str]) -> tuple[str, tuple[str, ...], list[str]] | None:
-    """Known scale containing all non-missing labels: (family, scale, missing labels seen)."""
-    keys = Counter(normalize_label(v) for v in values)
-    missing_seen = sorted({v for v in values if normalize_label(v) in _MISSING_KEYS}, key=values.index)
-    on_scale = {k for k in keys if k not in _MISSING_KEYS}
-    if len(on_scale) < 2:
-        return None
-    best: tuple[float, int, int] | None = None
-    choice = None
-    for rank, (family, scale) in enumerate(KNOWN_SCALES):
-        scale_keys = [normalize_label(s) for s in scale]
-        if on_scale <= set(scale_keys):
-            score = (len(on_scale) / len(scale_keys), len(scale_keys), -rank)
-            if best is None or score > best:
-                best, choice = score, (family, scale, missing_seen)
-    return choice
-
-
-def _split_choices(values: list[str]) -> tuple[str, list[str]] | None:
-    """Detect one-cell multi-choice answers; returns (separator, options by frequency)."""
-    for sep in (";", ",", "|"):
-        with_sep = [v for v in values if sep in v]
-        if len(with_sep) < max(2, 0.2 * len(values)):
-            continue
-        if len(set(with_sep)) < 2:
-            continue  # one label that contains the separator ("Transports publics (train, bus, etc.)")
-        items = [i.strip() for v in values for i in v.split(sep) if i.strip()]
-        if any(i.count("(") != i.count(")") for i in items):
-            continue  # splitting would cut inside parentheses: a single label
-        keys = [normalize_label(i) for i in items]
-        counts = Counter(keys)
-        n_distinct = len(counts)
-        mean_len = sum(len(i) for i in items) / len(items)
-        recurring = sum(n for n in counts.values() if n > 1) / len(items)
-        if recurring >= 0.4 and n_distinct <= max(8, 0.35 * len(items)) and n_distinct <= 25 and mean_len <= 50:
-            spelling = {k: Counter(i for i, ki in zip(items, keys, strict=True) if ki == k).most_common(1)[0][0]
-                        for k in counts}
-            ordered = sorted(counts, key=lambda k: (-counts[k], keys.index(k)))
-            return sep, [spelling[k] for k in ordered]
-    return None
-
-
-def _date_format(values: list[str]) -> tuple[bool, str | None]:
-    """Whether ≥ 90 % of values are dates, and the single format fitting them all (if any)."""
-    if not values:
-        return False, None
-    values = list(dict.fromkeys(values))[:500]  # distinct values are enough to decide
-    ok = [v for v in values if parse_date(v) is not None]
-    if len(ok) < 0.9 * len(values):
-        return False, None
-    for fmt in _DATE_FORMATS:
-        if all(_fits(v, fmt) for v in ok):
-            return True, fmt
-    return True, None
-
-
-def _fits(value: str, fmt: str) -> bool:
-    try:
-        datetime.strptime(value.strip(), fmt)
-        return True
-    except ValueError:
-        return False
-
-
-def _unique_name(base: str, taken: set[str]) -> str:
-    base = base if _NAME_RE.match(base) else f"q_{base}"
-    name, k = base, 2
-    while name in taken:
-        name, k = f"{base}_{k}", k + 1
-    taken.add(name)
-    return name
-
-
-def infer_dictionary(raw: pd.DataFrame, *, header_rows: int = 1, questionnaire: str = "questionnaire",
-                     version: str = "brouillon") -> Dictionary:
-    """Draft a data dictionary from a raw export, for the researcher to edit.
-
-    Rules, in order, each leaving a French ``note`` on the column:
-
-    1. consecutive ``Question [Option]`` (LimeSurvey, Framaforms) or
-       ``question/option`` (Kobo) headers whose cells are only flags
-       (X, 1/0, Oui/Non, Vrai/Faux) → one ``multi`` with ``layout: columns``;
-       Framaforms' following option columns (bare header, X only) join the group;
-    2. an id-like header (``ID réponse``, ``Identifiant``, ``Numéro``...) with
-       unique values → ``id`` (the first one only);
-    3. a date-like header or ≥ 90 % of cells parsing as dates → ``date``;
-    4. ≥ 90 % numbers → ``numeric``;
-    5. all labels on a known French scale → ``likert`` (missing labels kept);
-    6. cells holding several choices separated by ``;`` or ``,`` drawn from a
-       small vocabulary → ``multi`` with ``layout: cell``;
-    7. a commune-like header → ``commune``;
-    8. few distinct short values → ``closed`` (categories by frequency);
-    9. anything else (long, varied answers) → ``open``.
-
-    Args:
-        raw: Export with headers as columns and text cells (``NA`` when empty),
-            as in :attr:`RawExport.frame` (:func:`read_raw_export`).
-        header_rows: Header rows of the export, written into the draft.
-        questionnaire: Short name of the questionnaire.
-        version: Version string of the draft.
-    """
-    headers = [str(c) for c in raw.columns]
-    values = {h: _non_empty(raw[h]) for h in headers}
-    taken: set[str] = set()
-    specs: list[ColumnSpec] = []
-    has_id = False
-    i = 0
-    while i < len(headers):
-        h = headers[i]
-        group = _flag_group(headers, values, i, header_rows)
-        if group:
-            question, option_columns = group
-            name = _unique_name(slugify(question), taken)
-            specs.append(ColumnSpec(
-                column=question, name=name, kind="multi", layout="columns", options=list(option_columns),
-                option_columns=option_columns,
-                note=f"déduit : {len(option_columns)} colonnes « question [option] » ne contenant que des cases "
-                     "cochées (X / Oui / 1) ; vérifier la liste des options",
-            ))
-            i += len(option_columns)
-            continue
-        spec = _infer_one(h, values[h], raw[h], has_id, taken)
-        has_id = has_id or spec.kind == "id"
-        specs.append(spec)
-        i += 1
-    return Dictionary(questionnaire=questionnaire, version=version, columns=specs,
-                      description="Brouillon déduit automatiquement — à relire", header_rows=header_rows)
-
-
-def _flag_group(headers: Sequence[str], values: dict[str, list[str]], i: int,
-                header_rows: int) -> tuple[str, dict[str, str]] | None:
-    """A multi-choice block of flag columns starting at ``headers[i]``, if any."""
-    m = _BRACKET_RE.match(headers[i]) or _KOBO_RE.match(headers[i])
-    if not m or not _is_flag_column(values[headers[i]]) and values[headers[i]]:
-        return None
-    question = m.group("q").strip()
-    group: dict[str, str] = {m.group("opt").strip(): headers[i]}
-    j = i + 1
-    while j < len(headers):
-        mj = _BRACKET_RE.match(headers[j]) or _KOBO_RE.match(headers[j])
-        vals = values[headers[j]]
-        if mj and mj.group("q").strip() == question and (not vals or _is_flag_column(vals)):
-            group[mj.group("opt").strip()] = headers[j]
-        elif (header_rows > 1 and not _BRACKET_RE.match(headers[j]) and vals
-              and {normalize_label(v) for v in vals} <= {"x"}):
-            group[headers[j].strip()] = headers[j]  # Framaforms: only the first option carries the question
-        else:
-            break
-        j += 1
-    flagged = [h for h in group.values() if values[h]]
-    if len(group) < 2 or not flagged:
-        return None
-    return question, group
-
-
-def _infer_one(header: str, vals: list[str], series: pd.Series, has_id: bool, taken: set[str]) -> ColumnSpec:
-    key = normalize_label(header).replace("_", " ")
-    n = len(vals)
-    distinct = list(dict.fromkeys(vals))
-
-    def make(kind: Kind, note: str, **kw: Any) -> ColumnSpec:
-        return ColumnSpec(column=header, name=_unique_name(slugify(header), taken), kind=kind, note=note, **kw)
-
-    if n == 0:
-        return make("open", "à vérifier : colonne vide dans cet export, type inconnu")
-    bracket = _BRACKET_RE.match(header)
-    if _OTHER_WORDS.search(normalize_label(bracket.group("opt")) if bracket else key):
-        return make("open", "déduit : précision « Autre » en texte libre")
-    if not has_id and _ID_WORDS.search(key) and len(set(vals)) == n and n == len(series):
-        return make("id", "déduit : en-tête d'identifiant, valeurs uniques", required=True)
-    is_date, fmt = _date_format(vals)
-    if is_date and (_DATE_WORDS.search(key) or all(not re.fullmatch(r"\d+", v) for v in vals)):
-        return make("date", "déduit : dates" + (f" au format {fmt}" if fmt else " (formats mélangés)"), format=fmt)
-    numbers = [parse_number(v) for v in vals]
-    if sum(x is not None for x in numbers) >= 0.9 * n:
-        return make("numeric", "déduit : nombres ; ajouter min / max pour contrôler les valeurs")
-    scale = _match_scale(vals)
-    if scale:
-        family, labels, missing = scale
-        return make("likert", f"déduit : échelle de {family} à {len(labels)} points reconnue ; vérifier l'ordre",
-                    scale=list(labels), missing=missing)
-    choices = _split_choices(vals)
-    if choices:
-        sep, options = choices
-        return make("multi", f"déduit : plusieurs choix par cellule séparés par « {sep} »", layout="cell",
-                    separator=sep, options=options)
-    mean_len = sum(len(v) for v in vals) / n
-    if _COMMUNE_WORDS.search(key) and mean_len <= 35 and max(len(v.split()) for v in vals) <= 6:
-        return make("commune", "déduit : en-tête de commune, réponses courtes")
-    closed_like = len(distinct) <= 15 and mean_len <= 60 and (
-        n >= 2 * len(distinct) or (len(distinct) <= 5 and mean_len <= 25))
-    if closed_like or (len(distinct) <= 30 and mean_len <= 30 and n >= 5 * len(distinct)):
-        counts = Counter(vals)
-        cats = sorted(distinct, key=lambda v: (-counts[v], vals.index(v)))
-        missing = [c for c in cats if normalize_label(c) in _MISSING_KEYS]
-        return make("closed", f"déduit : {len(distinct)} réponses différentes ; compléter les catégories",
-                    categories=[c for c in cats if c not in missing], missing=missing)
-    return make("open", f"déduit : texte libre ({len(distinct)} réponses différentes, {mean_len:.0f} caractères "
-                        "en moyenne)")
-
-
-def unique_headers(headers: Iterable[str]) -> list[str]:
-    """Make headers unique by suffixing repeats with `` (2)``, `` (3)``..."""
-    seen: Counter[str] = Counter()
-    out = []
-    for h in headers:
-        seen[h] += 1
-        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
-    return out
+        return getattr(draft, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,49 +12,70 @@ Each non-empty line is classified, in this order (rules tested in
    list paragraph) → content, never a heading: a short bullet "Financement"
    under "Freins" stays content;
 2. **table heading**: ``table`` + optional ``n°``/``no``/``numéro`` + a number,
-   optionally followed by ``:``/``-`` and a title (``Table 2 personnes`` is content);
+   optionally followed by ``:``/``-``/``—`` and a title (``Table 2 personnes`` is
+   content); a title that is a facilitator line gives the facilitator too
+   (``## Table n°3 — Animé par : Soizic Guillou``);
 3. **facilitator**: ``Animé(e) par``, ``Animateur/Animatrice``, ``Facilitateur``
    + name; the name is replaced by the pseudonymiser's token;
-4. **meta line**: ``Rapporteur :``, ``Secrétaire :``, ``Participants :``... —
+4. **header / title line** (metadata, never a segment): ``Commune :``, ``Lieu :``,
+   ``Date :`` + value; ``Public :`` + value before the first table or section;
+   a line starting with « Atelier » naming a commune or a date
+   (« ATELIER AREAS — Commune : Montfort-sur-Meu — 14/03/2026 », « # Atelier
+   AREAS – Iffendic – 2 avril 2026 »); before the first table or section, a
+   short line that is little more than a commune and a date. Commune, date and
+   public are read (:func:`note_headers`) and checked against the manifest or
+   file name: a disagreement is an error naming file and line;
+5. **meta line**: ``Rapporteur :``, ``Secrétaire :``, ``Participants :``... —
    kept in the structure, not a segment;
-5. **known section heading**: the whole line (without ``#``, ``**``, a final
+6. **placeholder**: « (rien noté) », « RAS », « Néant », « — »... (also as a
+   bullet) — kept in the structure as an empty line, not a segment;
+7. **known section heading**: the whole line (without ``#``, ``**``, a final
    ``:``) is a heading of the vocabulary :data:`SECTION_VOCABULARY` (accents,
    case and ``œ`` ignored), or parts of it split on ``/``, ``et``, ``&``
    are all known (``Constats/Situation actuelle`` → ``constats``; parts with
    different sections give a combined slug ``freins_leviers``). A known heading
    followed by ``:`` and text (``Freins : le coût``) is a heading plus one
    content segment on the same line;
-6. **unknown heading**, kept as its own section (slug of its text): a Markdown
+8. **unknown heading**, kept as its own section (slug of its text): a Markdown
    ``#`` heading or Word heading style; a short (≤ 8 words) fully bold line; a
    short UPPER-CASE line (``CALENDRIER``, ``PUBLIC CIBLE``), except a single
    word of ≤ 5 letters, read as an acronym (``CCAS``, ``EHPAD``); a short
    (≤ 5 words) line ending with ``:`` that starts with a capital and not with
    an article or pronoun (``Points de vigilance :`` is a heading,
    ``Les participants soulignent :`` is content);
-7. anything else → content, split into sentences.
+9. anything else → content, split into sentences.
 
 Metadata (atelier id, commune, date, public) comes from a ``manifest.csv``
 next to the notes or given explicitly, else from the file name
 ``AAAA-MM-JJ_<commune-slug>_<atelier_id>[_<public>].<ext>``; otherwise the
-file is refused: metadata is never guessed.
+file is refused: metadata is never guessed (:mod:`.atelier_meta`, which also
+reads and checks the notes' header lines).
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from ..communes import COMMUNES_BROCELIANDE
 from ..errors import AreasError, InputError, Problem
+from ..io import read_text, write_machine_csv
 from ..segments import segment_line, split_sentences, strip_boilerplate
-from ._encoding import read_text
-from .dictionary import normalize_label, slugify
+from ..text import normalize_label, slugify
+from .atelier_meta import (
+    PUBLICS,
+    AtelierMeta,
+    NoteHeader,
+    commune_slug,
+    header_conflicts,
+    header_role,
+    manifest_table,
+    metadata_from_filename,
+    read_manifest,
+)
 from .survey import TextPseudonymizer
 
 __all__ = [
@@ -65,7 +86,11 @@ __all__ = [
     "AtelierMeta",
     "canonical_section",
     "commune_slug",
+    "NoteHeader",
+    "header_conflicts",
     "load_notes",
+    "manifest_table",
+    "note_headers",
     "read_manifest",
     "metadata_from_filename",
     "write_segments",
@@ -78,7 +103,6 @@ SEGMENT_COLUMNS: tuple[str, ...] = (
 )
 #: Extra columns with ``include_structure=True``: line role and raw line (pseudonymised).
 STRUCTURE_COLUMNS: tuple[str, ...] = ("kind", "raw")
-PUBLICS: tuple[str, ...] = ("usagers", "pros", "mixte", "aidants")
 NOTE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx")
 
 #: Heading variants → canonical section. Keys are compared with ``normalize_label``.
@@ -119,7 +143,7 @@ SECTION_VOCABULARY: dict[str, str] = {
 
 _TABLE_RE = re.compile(
     r"^(?:la\s+)?table\s*(?:n\s*[°º˚o]\s*\.?|n\.|no\.?|num(?:[ée]ro|\.)?|#)?\s*[:.\-–]?\s*(?P<n>\d{1,3})"
-    r"\s*(?:[:.\-–)]\s*(?P<title>.*))?$",
+    r"\s*(?:[:.\-–—|)]\s*(?P<title>.*))?$",
     re.IGNORECASE,
 )
 _FACILITATOR_RE = re.compile(
@@ -138,140 +162,6 @@ _NOT_HEADING_START = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class AtelierMeta:
-    """Metadata of one notes file.
-
-    Attributes:
-        atelier_id: Stable id, e.g. ``"A01"``.
-        commune: Official commune name.
-        date: ISO date string.
-        public: ``usagers``, ``pros``, ``mixte``, ``aidants`` or ``None``.
-        participants: Number of participants if known.
-        origin: ``"manifeste"`` or ``"nom de fichier"`` (reported).
-    """
-
-    atelier_id: str
-    commune: str
-    date: str
-    public: str | None
-    participants: int | None
-    origin: str
-
-
-# --------------------------------------------------------------------------- metadata
-
-def commune_slug(name: str) -> str:
-    """File-name slug of a commune: ``"Saint-Méen-le-Grand"`` → ``"saint-meen-le-grand"``."""
-    return "-".join(w for w in re.split(r"[^a-z0-9]+", normalize_label(name)) if w)
-
-
-_COMMUNE_BY_SLUG = {commune_slug(c): c for c in COMMUNES_BROCELIANDE}
-_FILENAME_RE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})_(?P<commune>[a-z0-9]+(?:-[a-z0-9]+)*)_(?P<atelier>[A-Za-z0-9]+)"
-    r"(?:_(?P<public>[a-z]+))?$"
-)
-_ATELIER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-
-def _commune_from_slug(slug: str) -> str:
-    if slug in _COMMUNE_BY_SLUG:
-        return _COMMUNE_BY_SLUG[slug]
-    small = {"sur", "sous", "de", "du", "des", "le", "la", "les", "en", "lès", "aux", "a"}
-    words = slug.split("-")
-    return "-".join(w if (i and w in small) else w.capitalize() for i, w in enumerate(words))
-
-
-def _valid_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-        return True
-    except ValueError:
-        return False
-
-
-def metadata_from_filename(path: str | Path) -> AtelierMeta | None:
-    """Metadata read from ``AAAA-MM-JJ_<commune-slug>_<atelier_id>[_<public>].<ext>``, or ``None``.
-
-    The commune's official spelling is restored for communes of the Pays de
-    Brocéliande (``saint-meen-le-grand`` → ``Saint-Méen-le-Grand``); other
-    slugs are capitalised word by word.
-    """
-    m = _FILENAME_RE.match(Path(path).stem)
-    if not m or not _valid_date(m.group("date")):
-        return None
-    public = m.group("public")
-    if public is not None and public not in PUBLICS:
-        return None
-    return AtelierMeta(m.group("atelier"), _commune_from_slug(m.group("commune")), m.group("date"), public, None,
-                       "nom de fichier")
-
-
-def read_manifest(path: str | Path) -> dict[Path, AtelierMeta]:
-    """Read and check a ``manifest.csv`` (columns of ``docs/formats.md``).
-
-    Returns:
-        Resolved notes path → metadata (``fichier`` is relative to the manifest).
-
-    Raises:
-        InputError: missing columns, empty or badly formed cells, unknown
-            ``public``, non-ISO dates, duplicate files — all at once, with rows.
-    """
-    path = Path(path)
-    file = str(path)
-    if not path.is_file():
-        raise InputError([Problem(file, "manifeste introuvable")])
-    text = read_text(path).text
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False, sep=",")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError([Problem(file, f"manifeste illisible ({str(exc).splitlines()[0]})")]) from None
-    df.columns = [c.strip() for c in df.columns]
-    required = ["fichier", "atelier_id", "commune", "date", "public"]
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        hint = " ; le séparateur attendu est la virgule" if len(df.columns) == 1 and ";" in df.columns[0] else ""
-        expected = ", ".join(required)
-        raise InputError([Problem(file, f"colonne obligatoire absente (colonnes attendues : {expected}, "
-                                        f"participants){hint}", row=1, column=c) for c in missing])
-    problems: list[Problem] = []
-    out: dict[Path, AtelierMeta] = {}
-    for i, rec in enumerate(df.to_dict("records"), start=2):
-        cells = {k: str(v).strip() for k, v in rec.items()}
-        for col in required[:4]:
-            if not cells[col]:
-                problems.append(Problem(file, "valeur manquante", row=i, column=col))
-        if cells["atelier_id"] and not _ATELIER_ID_RE.match(cells["atelier_id"]):
-            problems.append(Problem(file, f"identifiant d'atelier « {cells['atelier_id']} » invalide (lettres, "
-                                          "chiffres, - ou _ ; par ex. A01)", row=i, column="atelier_id"))
-        if cells["date"] and not _valid_date(cells["date"]):
-            problems.append(Problem(file, f"date « {cells['date']} » invalide (format attendu AAAA-MM-JJ)", row=i,
-                                    column="date"))
-        public = cells["public"] or None
-        if public is not None and public not in PUBLICS:
-            problems.append(Problem(file, f"public « {public} » inconnu (possibles : {', '.join(PUBLICS)})", row=i,
-                                    column="public"))
-        participants: int | None = None
-        if cells.get("participants"):
-            try:
-                participants = int(cells["participants"])
-                if participants < 0:
-                    raise ValueError
-            except ValueError:
-                problems.append(Problem(file, f"nombre de participants « {cells['participants']} » invalide "
-                                              "(entier attendu)", row=i, column="participants"))
-        target = (path.parent / cells["fichier"]).resolve() if cells["fichier"] else None
-        if target is not None and target in out:
-            problems.append(Problem(file, f"fichier « {cells['fichier']} » listé deux fois", row=i,
-                                    column="fichier"))
-        if target is not None:
-            out[target] = AtelierMeta(cells["atelier_id"], cells["commune"], cells["date"], public, participants,
-                                      "manifeste")
-    if problems:
-        raise InputError(problems)
-    return out
-
-
 # --------------------------------------------------------------------------- line classification
 
 @dataclass(frozen=True)
@@ -283,21 +173,6 @@ class _Line:
     bold: bool = False
 
 
-
-def manifest_table(path: str | Path) -> pd.DataFrame:
-    """The checked manifest as a table, one row per atelier file (for indicators and overviews).
-
-    Returns:
-        New DataFrame ``fichier, atelier_id, commune, date, public, participants``
-        (``participants`` a nullable integer), in manifest order.
-
-    Raises:
-        InputError: as :func:`read_manifest`.
-    """
-    rows = [{"fichier": p.name, "atelier_id": m.atelier_id, "commune": m.commune, "date": m.date,
-             "public": m.public, "participants": m.participants} for p, m in read_manifest(path).items()]
-    out = pd.DataFrame(rows, columns=["fichier", "atelier_id", "commune", "date", "public", "participants"])
-    return out.astype({"participants": "Int64"})
 
 def canonical_section(heading: str) -> tuple[str, bool]:
     """Canonical section of a heading text and whether it is in the vocabulary.
@@ -352,22 +227,52 @@ def _is_colon_heading(text: str) -> bool:
     return first not in _NOT_HEADING_START
 
 
-def _classify(line: _Line) -> dict[str, object]:
-    """Role of one non-empty line; see the module docstring for the rules."""
+#: Lines that only say nothing was noted (compared after ``normalize_label``, parentheses removed).
+_PLACEHOLDERS = frozenset({
+    "rien note", "rien de note", "rien a noter", "rien a signaler", "ras", "r a s", "neant",
+    "pas de note", "pas de notes", "aucune note", "non renseigne", "non rempli", "a completer",
+    "-", "--", "—", "–", "/", "...", "…",
+})
+#: Further placeholders only when written in parentheses: « (rien) », « (vide) »; a bare « Rien »
+#: under « Freins » is an answer.
+_PAREN_PLACEHOLDERS = _PLACEHOLDERS | {"rien", "vide", "x", "?", "nc", "n c", "sans objet"}
+def _is_placeholder(text: str) -> bool:
+    """« (rien noté) », « RAS », « Néant », « — »...: a line saying nothing was noted."""
+    core = text.strip()
+    words = _PLACEHOLDERS
+    if core.startswith(("(", "[")) and core.endswith((")", "]")):
+        core, words = core[1:-1].strip(), _PAREN_PLACEHOLDERS
+    return normalize_label(core) in words or core in words
+
+
+def _classify(line: _Line, preamble: bool = False) -> dict[str, object]:
+    """Role of one non-empty line; see the module docstring for the rules.
+
+    ``preamble``: no table line nor section heading was met yet in the file
+    (header lines such as « Public : usagers » are only read there).
+    """
     text, md_heading, bold = _strip_markup(line.text)
     if line.list_item:
-        return {"kind": "segment", "segments": [" ".join(text.split())] if text else []}
+        segs = [" ".join(text.split())] if text and not _is_placeholder(text) else []
+        return {"kind": "segment", "segments": segs}
     marker, segs = segment_line(text)
     if marker.kind != "none" and not md_heading:
-        return {"kind": "segment", "segments": segs}
+        return {"kind": "segment", "segments": [s for s in segs if not _is_placeholder(s)]}
     m = _TABLE_RE.match(text)
     if m and len((m.group("title") or "").split()) <= 10:
-        return {"kind": "table", "table": int(m.group("n"))}
+        fac = _FACILITATOR_RE.match((m.group("title") or "").strip(" :.-–—|"))
+        name = fac.group("name").strip(" :.-–—") or None if fac else None
+        return {"kind": "table", "table": int(m.group("n")), "name": name}
     m = _FACILITATOR_RE.match(text)
     if m:
         return {"kind": "facilitator", "name": m.group("name").strip(" :.-–") or None}
+    header = header_role(text, preamble)
+    if header is not None:
+        return header
     if _META_RE.match(text):
         return {"kind": "meta"}
+    if _is_placeholder(text):
+        return {"kind": "segment", "segments": []}
     heading_text = text.rstrip(" :").strip()
     section, known = canonical_section(heading_text)
     if known and heading_text:
@@ -377,7 +282,7 @@ def _classify(line: _Line) -> dict[str, object]:
         section, known = canonical_section(head)
         if known:
             return {"kind": "heading", "section": section, "heading": f"{head.strip()} :",
-                    "segments": split_sentences(rest)}
+                    "segments": [s for s in split_sentences(rest) if not _is_placeholder(s)]}
     n_words = len(heading_text.split())
     if heading_text and (
         md_heading or line.heading_style
@@ -387,7 +292,7 @@ def _classify(line: _Line) -> dict[str, object]:
     ):
         return {"kind": "heading", "section": slugify(heading_text, max_words=4), "heading": text.strip(),
                 "segments": []}
-    return {"kind": "segment", "segments": split_sentences(text)}
+    return {"kind": "segment", "segments": [s for s in split_sentences(text) if not _is_placeholder(s)]}
 
 
 # --------------------------------------------------------------------------- readers
@@ -441,13 +346,18 @@ def _text_lines(path: Path) -> list[_Line]:
     return [_Line(i, t) for i, t in enumerate(decoded.text.split("\n"), start=1)]
 
 
-def _parse_lines(lines: Iterable[_Line], meta: AtelierMeta, source_file: str) -> list[dict[str, object]]:
-    """Walk classified lines keeping table / facilitator / section state; one record per row."""
+def _parse_lines(lines: Iterable[_Line], meta: AtelierMeta, source_file: str,
+                 headers: list[NoteHeader] | None = None) -> list[dict[str, object]]:
+    """Walk classified lines keeping table / facilitator / section state; one record per row.
+
+    Header and title lines (:class:`NoteHeader`) are appended to ``headers`` when given.
+    """
     rows: list[dict[str, object]] = []
     table: int | None = None
     facilitator: str | None = None
     section: str | None = None
     heading: str | None = None
+    preamble = True
     base = {"source_file": source_file, "atelier_id": meta.atelier_id, "commune": meta.commune,
             "date": meta.date, "public": meta.public}
 
@@ -459,21 +369,31 @@ def _parse_lines(lines: Iterable[_Line], meta: AtelierMeta, source_file: str) ->
     for line in lines:
         if not line.text.strip():
             continue
-        role = _classify(line)
+        role = _classify(line, preamble)
         kind = str(role["kind"])
         if kind == "table":
+            preamble = False
             table, facilitator, section, heading = int(role["table"]), None, None, None  # type: ignore[call-overload]
+            facilitator = role["name"]  # type: ignore[assignment]
             add("table", line, 0, None)
+            rows[-1]["_name"] = facilitator
         elif kind == "facilitator":
             facilitator = role["name"]  # type: ignore[assignment]
             add("facilitator", line, 0, None)
             rows[-1]["_name"] = facilitator
+        elif kind == "header":
+            add("header", line, 0, None)
+            if headers is not None:
+                headers.append(NoteHeader(source_file, line.number, role["commune"], role["date"],  # type: ignore[arg-type]
+                                          tuple(role["publics"]), role["public_text"]))  # type: ignore[call-overload,arg-type]
         elif kind == "meta":
             add("meta", line, 0, None)
         elif kind == "heading":
+            preamble = preamble and not canonical_section(str(role["heading"]).rstrip(" :"))[1]
             section, heading = str(role["section"]), str(role["heading"])
             add("heading", line, 0, None)
-            for k, seg in enumerate(role["segments"], start=1):  # type: ignore[arg-type]
+            heading_segs: list[str] = list(role["segments"])  # type: ignore[call-overload]
+            for k, seg in enumerate(heading_segs, start=1):
                 add("segment", line, k, seg)
         else:
             segs = list(role["segments"])  # type: ignore[call-overload]
@@ -550,6 +470,32 @@ def _resolve_meta(files: list[Path], manifest: str | Path | None) -> dict[Path, 
     return out
 
 
+def note_headers(paths: str | Path | Sequence[str | Path], *, manifest: str | Path | None = None) -> pd.DataFrame:
+    """Commune, date and public read from the title and header lines of notes (for the report).
+
+    Header lines (« ATELIER AREAS — Commune : Montfort-sur-Meu — 14/03/2026 »,
+    « Public : usagers et aidants », « # Atelier AREAS – Iffendic – 2 avril 2026 »)
+    are metadata: they never become segments. They hold no free text, only
+    the values read here.
+
+    Returns:
+        New DataFrame ``source_file, line, commune, date, public`` (``public``:
+        the publics named, joined with ``+``), one row per header line.
+
+    Raises:
+        InputError: missing metadata or unreadable files, as :func:`load_notes` (conflicts are not raised here).
+    """
+    files = _expand(paths)
+    metas = _resolve_meta(files, manifest)
+    found: list[NoteHeader] = []
+    for f in files:
+        lines = _docx_lines(f) if f.suffix.lower() == ".docx" else _text_lines(f)
+        _parse_lines(lines, metas[f], f.name, found)
+    return pd.DataFrame([{"source_file": h.source_file, "line": h.line, "commune": h.commune, "date": h.date,
+                          "public": "+".join(h.publics) or None} for h in found],
+                        columns=["source_file", "line", "commune", "date", "public"])
+
+
 def _read_notes_raw(paths: str | Path | Sequence[str | Path], *,
                     manifest: str | Path | None = None) -> pd.DataFrame:
     """Parse notes WITHOUT pseudonymisation (private: use :func:`load_notes`).
@@ -560,9 +506,15 @@ def _read_notes_raw(paths: str | Path | Sequence[str | Path], *,
     files = _expand(paths)
     metas = _resolve_meta(files, manifest)
     rows: list[dict[str, object]] = []
+    problems: list[Problem] = []
     for f in files:
         lines = _docx_lines(f) if f.suffix.lower() == ".docx" else _text_lines(f)
-        rows += _parse_lines(lines, metas[f], f.name)
+        headers: list[NoteHeader] = []
+        rows += _parse_lines(lines, metas[f], f.name, headers)
+        problems += header_conflicts(headers, metas[f], file=str(f))
+    if problems:
+        raise InputError(problems, header=f"{len(problems)} désaccord(s) entre l'en-tête des notes et leurs "
+                                          "métadonnées (manifeste ou nom de fichier) : corrigez l'un ou l'autre")
     cols = list(SEGMENT_COLUMNS) + list(STRUCTURE_COLUMNS) + ["_name"]
     df = pd.DataFrame(rows, columns=cols)
     df["table"] = df["table"].astype("Int64")
@@ -592,7 +544,8 @@ def _pseudonymize_rows(df: pd.DataFrame, pz: TextPseudonymizer, *, with_raw: boo
         index=out.index, dtype="str")
     free_raw: list[object] = []
     for kind, raw in zip(out["kind"], out["raw"] if with_raw else [None] * len(out), strict=True):
-        if kind in ("table", "facilitator") or (kind == "heading" and canonical_section(str(raw).rstrip(" :"))[1]):
+        if kind in ("table", "facilitator", "header") or (
+                kind == "heading" and canonical_section(str(raw).rstrip(" :"))[1]):
             free_raw.append(None)
         else:
             free_raw.append(raw)
@@ -605,7 +558,7 @@ def _pseudonymize_rows(df: pd.DataFrame, pz: TextPseudonymizer, *, with_raw: boo
     for kind, raw, name, new in zip(out["kind"], out["raw"], out["_name"], work["raw"], strict=True):
         if not with_raw:
             raws.append(pd.NA)
-        elif kind == "facilitator":
+        elif kind in ("table", "facilitator"):
             raws.append(raw if pd.isna(name) else str(raw).replace(str(name), tokens[str(name)]))
         else:
             raws.append(raw if pd.isna(new) else new)
@@ -664,6 +617,4 @@ def write_segments(segments: pd.DataFrame, path: str | Path, *, overwrite: bool 
     path = Path(path)
     if path.exists() and not overwrite:
         raise AreasError(f"{path} existe déjà : choisissez un autre fichier de sortie ou demandez l'écrasement.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    segments.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    return path
+    return write_machine_csv(segments, path)

@@ -16,21 +16,19 @@ read-only and never modified.
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
-from ._encoding import decode_bytes
-from .dictionary import Dictionary, infer_dictionary, load_dictionary, save_dictionary, slugify, unique_headers
+from ..io import column_letter, read_records, write_excel_csv, write_machine_csv
+from ..text import slugify
+from .dictionary import Dictionary, load_dictionary, save_dictionary
+from .draft import infer_dictionary, unique_headers
 from .validate import validate_and_type
 
 __all__ = [
@@ -44,7 +42,6 @@ __all__ = [
     "open_answers",
 ]
 
-_SEPARATORS = (",", ";", "\t", "|")
 _SEP_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
 
 
@@ -158,77 +155,6 @@ class SurveyData:
 
 # --------------------------------------------------------------------------- raw reading
 
-def _cell_text(value: object) -> str:
-    """Text of an XLSX cell: ISO dates, integers without ``.0``."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == time(0) else value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "Oui" if value else "Non"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-def _read_xlsx(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    with path.open("rb") as fh:
-        try:
-            wb = load_workbook(fh, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types on corrupt files
-            raise InputError([Problem(str(path), f"classeur XLSX illisible ({type(exc).__name__})")]) from None
-        try:
-            ws = wb.worksheets[0]
-            records = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        finally:
-            wb.close()
-    while records and not any(c.strip() for c in records[-1]):
-        records.pop()
-    return records
-
-
-def _parse_csv(text: str, sep: str, file: str, limit: int | None = None) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', doublequote=True, strict=True)
-    records: list[list[str]] = []
-    try:
-        for rec in reader:
-            records.append(rec)
-            if limit is not None and len(records) >= limit:
-                break
-    except csv.Error as exc:
-        raise InputError([Problem(file, f"CSV mal formé ({exc}) ; vérifiez les guillemets",
-                                  row=len(records) + 1)]) from None
-    return records
-
-
-def _sniff_separator(text: str, file: str) -> str:
-    """Separator whose records have the most consistent number (≥ 2) of fields."""
-    best: tuple[float, int, int] | None = None
-    choice = ","
-    sample = text[:200_000]
-    for rank, sep in enumerate(_SEPARATORS):
-        try:
-            recs = [r for r in _parse_csv(sample, sep, file, limit=60) if any(c.strip() for c in r)]
-        except InputError:
-            continue
-        if len(recs) > 1 and len(text) > len(sample):
-            recs = recs[:-1]  # the last sampled record may be cut
-        if not recs:
-            continue
-        counts = Counter(len(r) for r in recs)
-        mode, n = counts.most_common(1)[0]
-        if mode < 2:
-            continue
-        score = (n / len(recs), mode, -rank)
-        if best is None or score > best:
-            best, choice = score, sep
-    return choice
-
-
 def _detect_header_rows(records: list[list[str]]) -> int:
     """1 + leading sparse rows (< half filled, at most 2) above a filled row (Framaforms: title, groups)."""
     width = max((len(r) for r in records), default=0)
@@ -244,37 +170,6 @@ def _detect_header_rows(records: list[list[str]]) -> int:
     if k and fill(records[k]) < 0.5:
         return 1
     return k + 1
-
-
-def _column_letter(i: int) -> str:
-    letters = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
-
-
-def _locate_encoding_problem(problem: Problem, data: bytes, file: str, encoding: str,
-                             separator: str | None) -> Problem:
-    """Add the spreadsheet row and header of the first cell the declared encoding cannot read."""
-    try:
-        decoded = decode_bytes(data, file=file)
-        sep = separator or _sniff_separator(decoded.text, file)
-        records = _parse_csv(decoded.text, sep, file)
-    except InputError:
-        return problem
-    raw = decoded.encoding
-    for i, rec in enumerate(records, start=1):
-        for j, cell in enumerate(rec):
-            try:
-                if cell.encode(raw).decode(encoding) != cell:
-                    raise UnicodeError
-            except (UnicodeError, LookupError):
-                header = records[0][j].strip() if j < len(records[0]) and i > 1 else None
-                column = header or _column_letter(j)
-                return Problem(file, f"{problem.message} (cellule « {cell[:40]} »)", row=i, column=column)
-    return problem
 
 
 def read_raw_export(path: str | Path, *, encoding: str | None = None, separator: str | None = None,
@@ -303,37 +198,10 @@ def read_raw_export(path: str | Path, *, encoding: str | None = None, separator:
     """
     path = Path(path)
     file = str(path)
-    if not path.is_file():
-        raise InputError([Problem(file, "fichier introuvable")])
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    suffix = path.suffix.lower()
-    if suffix in (".xls",) or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError([Problem(file, "format Excel 97 (.xls) non pris en charge : enregistrez le fichier en "
-                                        ".xlsx ou en CSV UTF-8")])
-    if suffix in (".ods",):
-        raise InputError([Problem(file, "format OpenDocument (.ods) non pris en charge : enregistrez le fichier "
-                                        "en .xlsx ou en CSV UTF-8")])
     problems: list[Problem] = []
-    if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
-        records = _read_xlsx(path)
-        enc, detected, sep, newline = None, False, None, None
-    else:
-        with path.open("rb") as fh:
-            data = fh.read()
-        try:
-            decoded = decode_bytes(data, file=file, encoding=encoding)
-        except InputError as exc:
-            if encoding is None:
-                raise
-            located = _locate_encoding_problem(exc.problems[0], data, file, encoding, separator)
-            raise InputError([located]) from None
-        enc, detected, newline = decoded.encoding, decoded.detected, decoded.newline
-        if separator is not None and separator not in _SEPARATORS:
-            raise InputError([Problem(file, f"séparateur « {separator} » non pris en charge "
-                                            "(possibles : , ; tabulation |)")])
-        sep = separator or _sniff_separator(decoded.text, file)
-        records = _parse_csv(decoded.text, sep, file)
+    table = read_records(path, encoding=encoding, separator=separator)
+    records = table.records
+    enc, detected, sep, newline = table.encoding, table.encoding_detected, table.separator, table.newline
     if not records or not any(any(c.strip() for c in r) for r in records):
         raise InputError([Problem(file, "fichier vide")])
     if header_rows is None:
@@ -350,7 +218,7 @@ def read_raw_export(path: str | Path, *, encoding: str | None = None, separator:
         if last and upper:
             headers.append(f"{upper} [{last}]")
         else:
-            headers.append(" ".join((last or upper).split()) or f"(colonne {_column_letter(j)})")
+            headers.append(" ".join((last or upper).split()) or f"(colonne {column_letter(j)})")
     headers = unique_headers(headers)
     rows: list[list[str | None]] = []
     index: list[int] = []
@@ -361,7 +229,7 @@ def read_raw_export(path: str | Path, *, encoding: str | None = None, separator:
         if extra:
             problems.append(Problem(file, f"{len(extra)} cellule(s) au-delà de la dernière colonne d'en-tête "
                                           f"(séparateur ou guillemets à vérifier) : « {extra[0][:40]} »",
-                                    row=i, column=_column_letter(width)))
+                                    row=i, column=column_letter(width)))
         cells = [(c.strip() or None) for c in rec[:width]] + [None] * max(0, width - len(rec))
         rows.append(cells)
         index.append(i)
@@ -492,6 +360,7 @@ def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool 
     ``dictionary.yaml`` is a byte copy of the dictionary file given (comments
     kept), or the inferred draft. ``responses.csv`` is UTF-8, comma-separated,
     one row per respondent, dates ISO, Likert as French labels, multi options 0/1.
+    ``problemes.csv`` is for people: Excel's French dialect (BOM, ``;``).
 
     Args:
         survey: Result of :func:`read_survey`.
@@ -507,7 +376,7 @@ def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool 
         raise AreasError(f"{target} existe déjà : choisissez un autre dossier de sortie ou demandez l'écrasement.")
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
-    _csv_ready(survey.responses).to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    write_machine_csv(_csv_ready(survey.responses), target)
     paths["responses"] = target
     dict_path = out_dir / "dictionary.yaml"
     src = survey.dictionary.source
@@ -519,9 +388,9 @@ def write_responses(survey: SurveyData, out_dir: str | Path, *, overwrite: bool 
     paths["dictionary"] = dict_path
     if survey.lenient:
         prob_path = out_dir / "problemes.csv"
-        pd.DataFrame([p.as_dict() for p in survey.problems],
-                     columns=["fichier", "ligne", "colonne", "probleme"]).astype({"ligne": "Int64"}).to_csv(
-            prob_path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        table = pd.DataFrame([p.as_dict() for p in survey.problems],
+                             columns=["fichier", "ligne", "colonne", "probleme"]).astype({"ligne": "Int64"})
+        write_excel_csv(table, prob_path)  # read by people: Excel's French dialect
         paths["problems"] = prob_path
     return paths
 

@@ -96,7 +96,11 @@ def _cell_check(spec: ColumnSpec) -> Callable[[object], bool] | None:
     if kind == "multi":
         return lambda v: normalize_label(str(v)) in (_TRUE_KEYS | _FALSE_KEYS | _MISSING_KEYS)
     if kind == "numeric":
+        missing = {normalize_label(m) for m in spec.missing}
+
         def ok(v: object) -> bool:
+            if missing and normalize_label(str(v)) in missing:
+                return True  # « Je ne sais pas » in a numeric column: no answer
             x = parse_number(str(v))
             return x is not None and (spec.min is None or x >= spec.min) and (spec.max is None or x <= spec.max)
         return ok
@@ -126,7 +130,8 @@ def _message(spec: ColumnSpec, value: str, quote: Callable[[str], str]) -> str:
     if spec.kind == "numeric":
         x = parse_number(value)
         if x is None:
-            return f"« {shown} » n'est pas un nombre"
+            extra = f" (sans réponse admis : {' / '.join(spec.missing)})" if spec.missing else ""
+            return f"« {shown} » n'est pas un nombre{extra}"
         lo = "-∞" if spec.min is None else f"{spec.min:g}"
         hi = "+∞" if spec.max is None else f"{spec.max:g}"
         return f"{x:g} hors de l'intervalle prévu [{lo} ; {hi}]"
@@ -275,7 +280,7 @@ def _type(clean: pd.DataFrame, dictionary: Dictionary) -> pd.DataFrame:
             out[spec.name] = pd.Series([allowed.get(normalize_label(str(v))) if not pd.isna(v) else pd.NA
                                         for v in col], index=index, dtype="str")
         elif spec.kind == "numeric":
-            out[spec.name] = pd.Series([parse_number(str(v)) if not pd.isna(v) else None for v in col],
+            out[spec.name] = pd.Series([parse_number(str(v)) if not pd.isna(v) else None for v in col],  # NSP → NA
                                        index=index, dtype="float64")
         elif spec.kind == "date":
             parsed = [parse_date(str(v), spec.format) if not pd.isna(v) else None for v in col]

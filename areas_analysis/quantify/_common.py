@@ -17,6 +17,7 @@ from scipy import stats
 from ..errors import InputError, Problem
 from ..labels import COLUMN_LABELS  # French headers: one dictionary, shared with the report and the workbook
 from ..tables import as_list, check_confidence, format_p, fr_num, fr_pct
+from ..text import fr_signed  # re-exported: one home for French numbers
 
 #: Prefix of the 0/1 theme columns of a respondent × theme matrix.
 THEME_PREFIX = "theme__"
@@ -172,13 +173,6 @@ def newcombe_interval(x1: float, n1: float, x2: float, n2: float,
 
 
 
-
-def fr_signed(x: float, decimals: int = 1) -> str:
-    """Signed French number: ``+2,4`` / ``−1,1`` (true minus sign)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    s = fr_num(abs(x), decimals)
-    return ("+" if x >= 0 else "\u2212") + s
 
 
 

@@ -57,7 +57,6 @@ same output for the same text whatever the rest of the batch (save it with
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +69,7 @@ from spacy.strings import hash_string
 
 from ..errors import AreasError, InputError, Problem
 from ..nlp import load_spacy
+from ..text import fold
 from .embed import TextEncoder
 from .text import clean_text, is_content_form
 
@@ -364,8 +364,7 @@ def codebook_from_dict(
 
 def _fold(text: str) -> str:
     """Lower-case, accents removed (``"Médecin"`` → ``"medecin"``)."""
-    norm = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in norm if not unicodedata.combining(c))
+    return fold(text)  # one home: areas_analysis.text
 
 
 class _Lexicon:

@@ -6,16 +6,15 @@ Every coding the themes stage reads or writes is a long CSV with one row per
 (stripped of surrounding spaces, never parsed as numbers) so that ``"007"``,
 ``"23 614"`` or ``"A01-L0003-1"`` survive a round trip.
 
-Input CSVs written by people come from Excel or LibreOffice: the reader
-detects the encoding (UTF-8 with or without BOM, else Windows-1252, else the
-best guess of ``charset-normalizer``) and the separator (``,``, ``;`` or
-tab) and reports problems in French with file, row and column.
+Input CSVs written by people come from Excel or LibreOffice: they are read by
+:func:`areas_analysis.io.read_table`, which detects the encoding (UTF-8 with
+or without BOM, UTF-16 « Texte Unicode », cp1252...) and the separator (``,``,
+``;``, tab) like every other user file, and problems are reported in French
+with file, row and column.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..io import read_table, write_machine_csv
 
 __all__ = [
     "CODING_COLUMNS",
@@ -41,79 +41,18 @@ CODING_COLUMNS: tuple[str, ...] = ("id", "theme_id", "theme_label", "score", "so
 #: Allowed values of the ``source`` column.
 SOURCES: frozenset[str] = frozenset({"human", "model"})
 
-_SEPARATORS = ",;\t"
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    """Decode bytes as UTF-8 (BOM or not), else Windows-1252, else the charset-normalizer guess.
-
-    Windows-1252 comes before guessing because it is what French Excel writes and
-    guessers often pick a Central-European code page on short French files.
-    """
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None:
-        raise InputError([Problem(str(path), "encodage illisible (ni UTF-8 ni un encodage reconnu)")])
-    return str(best)
-
-
-def _sniff_separator(text: str) -> str:
-    """Guess the separator from the first lines (``,`` ``;`` or tab)."""
-    head = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(head, delimiters=_SEPARATORS).delimiter
-    except csv.Error:
-        first = text.splitlines()[0] if text else ""
-        counts = {sep: first.count(sep) for sep in _SEPARATORS}
-        best = max(counts, key=lambda s: counts[s])
-        return best if counts[best] else ","
-
-
 def read_csv_table(path: str | Path, *, required: Sequence[str] = (), what: str = "fichier") -> pd.DataFrame:
-    """Read a CSV written by a person into a DataFrame of strings.
+    """Read a table written by a person as strings (old name of :func:`areas_analysis.io.read_table`).
 
-    The encoding (UTF-8 with or without BOM, else Windows-1252, else a
-    charset-normalizer guess)
-    and the separator (``,``, ``;`` or tab) are detected; headers are
-    stripped; every cell is read as text (empty cells as ``""``) so ids keep
-    their leading zeros.
-
-    Args:
-        path: The CSV file.
-        required: Columns that must be present.
-        what: What the file is, in French, for error messages (e.g. ``"codage"``).
-
-    Returns:
-        A new DataFrame with ``str`` columns.
+    Encoding (UTF-8 with or without BOM, UTF-16 « Texte Unicode », cp1252...),
+    separator (``,``, ``;``, tab, ``|``) and format (CSV or XLSX) are detected
+    by the package's one reader; headers and cells are stripped; every cell
+    is text (empty cells ``""``) so ids keep their leading zeros.
 
     Raises:
         InputError: missing file, unreadable content or missing columns (French message).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError([Problem(str(path), f"{what} introuvable")])
-    text = _decode(path.read_bytes(), path)
-    if not text.strip():
-        raise InputError([Problem(str(path), f"{what} vide")])
-    sep = _sniff_separator(text)
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError([Problem(str(path), f"CSV illisible ({exc})")]) from exc
-    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        present = ", ".join(f"« {c} »" for c in df.columns)
-        raise InputError(
-            [Problem(str(path), f"colonne absente (colonnes présentes : {present})", column=c) for c in missing]
-        )
-    return df.apply(lambda s: s.str.strip()) if len(df) else df
+    return read_table(path, required=required, what=what)
 
 
 def normalize_coding(
@@ -250,8 +189,7 @@ def write_codings(coding: pd.DataFrame, path: str | Path, *, decimals: int = 4) 
     out = coding[cols].copy()
     if "score" in out.columns:
         out["score"] = out["score"].astype("float64").round(decimals)
-    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format=f"%.{decimals}f")
-    return path
+    return write_machine_csv(out, path, float_format=f"%.{decimals}f")
 
 
 def coded_ids(coding: pd.DataFrame) -> list[str]:

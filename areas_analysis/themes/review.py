@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..io import write_excel_csv
 from .codings import normalize_coding, read_csv_table
 
 __all__ = ["REVIEW_COLUMNS", "read_review_decisions", "review_queue", "write_review_queue"]
@@ -149,7 +150,7 @@ def write_review_queue(queue: pd.DataFrame, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    queue.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n", decimal=",")
+    write_excel_csv(queue, path, lineterminator="\r\n")
     return path
 
 
