@@ -37,13 +37,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import yaml
 
 from . import config
-from .errors import AreasError
+from .errors import AreasError, InputError, Problem
 from .report import build_report, resolve_path
 
 #: Parameters file used when ``areas cycle run`` gets no ``--params``.
@@ -81,6 +81,9 @@ class CyclePlan:
     runs: tuple[NotebookRun, ...]
     params_file: Path | None
     root: Path
+    series: str = ""
+    #: Keys of ``parameters`` present in the file (an input left out is passed as ``None``).
+    given: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -90,6 +93,108 @@ class CycleResult:
     output_dir: Path
     report: Path
     manifest: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One input parameter of the cycle (documented in the README and in ``cycle init`` drafts).
+
+    Attributes:
+        name: Parameter name, as in the YAML file and the notebooks.
+        what: French description (format, example).
+        form: ``"dossier"`` or ``"fichier"``.
+        required: ``True``: the notebooks that declare it refuse ``null`` (validation error).
+        if_null: French sentence written in the report when the input is ``null`` (optional inputs).
+        skips_notebook: ``null`` means the notebooks declaring it are not run (whole analysis absent).
+        example: Example value (the sample's path, for the documentation only).
+    """
+
+    name: str
+    what: str
+    form: Literal["dossier", "fichier"]
+    required: bool
+    if_null: str = ""
+    skips_notebook: bool = False
+    example: str = ""
+
+
+#: Every input of the cycle's notebooks. A parameter left out of the YAML is
+#: passed as ``None`` (never the notebook's default); ``None`` for a required
+#: input is refused before any notebook starts.
+INPUTS: tuple[InputSpec, ...] = (
+    InputSpec("ateliers", "dossier des notes d'ateliers (.txt, .md, .docx) avec leur manifest.csv", "dossier", True,
+              example="data/sample/ateliers"),
+    InputSpec("codebook", "grille de codage des thèmes (YAML)", "fichier", True, example="data/sample/codebook.yaml"),
+    InputSpec("codage_humain_ateliers", "codage humain d'un échantillon de segments (CSV id, theme_id[, coder])",
+              "fichier", False,
+              "Codage humain des ateliers non fourni (codage_humain_ateliers: null) : l'accord machine / humain et "
+              "l'accord entre codeurs ne sont pas mesurés, les thèmes des ateliers sont des propositions non validées.",
+              example="data/sample/codage_humain_ateliers.csv"),
+    InputSpec("usagers", "export du questionnaire usagers (CSV, TSV, XLSX), lu sans modification", "fichier", False,
+              "Questionnaire usagers non fourni (usagers: null) : le carnet des questionnaires n'est pas exécuté "
+              "(réponses fermées, thèmes des réponses libres, liens avec le profil).", skips_notebook=True,
+              example="data/sample/questionnaires/usagers_en_ligne.csv"),
+    InputSpec("usagers_dictionnaire", "dictionnaire de données de l'export usagers (YAML ; brouillon : "
+              "« areas ingest survey »)", "fichier", True,
+              example="data/sample/questionnaires/usagers_dictionnaire.yaml"),
+    InputSpec("codage_humain_usagers", "codage humain d'un échantillon de réponses libres des usagers (CSV)",
+              "fichier", False,
+              "Codage humain des réponses des usagers non fourni (codage_humain_usagers: null) : la fiabilité du "
+              "codage de leurs réponses libres n'est pas mesurée.", example="data/sample/codage_humain_usagers.csv"),
+    InputSpec("pros", "export du questionnaire des professionnels de santé", "fichier", False,
+              "Questionnaire des professionnels non fourni (pros: null) : le recoupement des besoins usagers / "
+              "professionnels n'est pas présenté.", example="data/sample/questionnaires/pros_papier.csv"),
+    InputSpec("pros_dictionnaire", "dictionnaire de données de l'export des professionnels", "fichier", False,
+              "Dictionnaire du questionnaire des professionnels non fourni (pros_dictionnaire: null).",
+              example="data/sample/questionnaires/pros_dictionnaire.yaml"),
+    InputSpec("codage_humain_pros", "codage humain d'un échantillon de réponses libres des professionnels", "fichier",
+              False, "Codage humain des réponses des professionnels non fourni (codage_humain_pros: null) : la "
+              "fiabilité du codage de leurs réponses libres n'est pas mesurée."),
+    InputSpec("objectifs", "objectifs chiffrés du projet (YAML)", "fichier", True, example="data/objectifs_areas.yaml"),
+    InputSpec("activite", "suivi d'activité du cycle (YAML : répertoire, plateformes, ateliers des soignants…)",
+              "fichier", False,
+              "Suivi d'activité non fourni (activite: null) : les indicateurs qui en dépendent (répertoire, "
+              "plateformes d'échange, ateliers des soignants, patients partenaires, actions DPPER) sont « non "
+              "mesurés ».", example="data/sample/activite.yaml"),
+    InputSpec("dpper", "dossier des questionnaires étudiants du DPPER (avant, après, scores) et dictionnaires",
+              "dossier", False,
+              "Données DPPER non fournies (dpper: null) : l'évaluation des actions de formation (ECOS, RetExp) "
+              "n'est pas exécutée.", skips_notebook=True, example="data/sample/dpper"),
+    InputSpec("codebook_commentaires", "grille de codage des commentaires des étudiants (YAML)", "fichier", True,
+              example="data/sample/dpper/codebook_commentaires.yaml"),
+    InputSpec("codage_humain_commentaires", "codage humain d'un échantillon de commentaires des étudiants", "fichier",
+              False, "Codage humain des commentaires des étudiants non fourni (codage_humain_commentaires: null) : la "
+              "fiabilité de leur codage n'est pas mesurée.",
+              example="data/sample/dpper/codage_humain_commentaires_ecos.csv"),
+)
+_INPUTS = {spec.name: spec for spec in INPUTS}
+#: Required input → the input whose ``null`` skips its notebook (named in messages).
+_MAIN_INPUT = {"usagers_dictionnaire": "usagers", "codebook_commentaires": "dpper"}
+#: Parameters that are paths but not read as inputs (written, or folders of earlier cycles).
+_PATH_SETTINGS = ("cle_pseudonymisation", "outputs_precedents")
+
+
+def input_note(name: str) -> str:
+    """The French sentence a notebook writes when the optional input ``name`` is ``None``."""
+    return _INPUTS[name].if_null
+
+
+def require_parameters(**values: Any) -> None:
+    """Refuse, in French, required notebook inputs left at ``None`` (used at the top of each notebook).
+
+    Example::
+
+        require_parameters(ateliers=ateliers, codebook=codebook)
+
+    Raises:
+        AreasError: names every missing parameter and what it should hold.
+    """
+    missing = [name for name, value in values.items() if value is None or value == ""]
+    if missing:
+        lines = [f"- « {n} » : {_INPUTS[n].what if n in _INPUTS else 'valeur requise'}" for n in missing]
+        raise AreasError("Paramètre(s) obligatoire(s) non renseigné(s) : donnez leur valeur dans le fichier de "
+                         "paramètres du cycle (notebooks/params/<cycle>.yaml) ou dans la cellule « parameters ».\n"
+                         + "\n".join(lines))
 
 
 def validate_cycle_name(cycle: str) -> str:
@@ -145,7 +250,230 @@ def load_plan(cycle: str, params_file: str | Path | None = None, *, root: Path |
     if len(set(names)) != len(names):
         raise AreasError(f"{path.name} : deux exécutions portent le même nom ({names}) ; ajoutez « name: ».")
     seed = int(spec.get("seed", config.DEFAULT_SEED))
-    return CyclePlan(cycle, seed, dict(spec.get("parameters") or {}), tuple(runs), path, root)
+    series = str(spec.get("serie") or path.stem)
+    parameters = spec.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        raise AreasError(f"{path.name} : « parameters » doit être une liste « nom: valeur ».")
+    return CyclePlan(cycle, seed, dict(parameters), tuple(runs), path, root, series, frozenset(parameters))
+
+
+@dataclass(frozen=True)
+class CheckedRun:
+    """A run after validation: the parameters it gets, or why it is not run."""
+
+    run: NotebookRun
+    parameters: dict[str, Any]
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedPlan:
+    """A validated plan: what each run gets, and which inputs are absent (with their French sentence)."""
+
+    plan: CyclePlan
+    runs: tuple[CheckedRun, ...]
+    absent: dict[str, str]
+
+
+#: Names the runner gives every notebook that declares them.
+_RUNNER_PARAMETERS = ("cycle", "seed", "output_dir", "serie")
+
+
+def _yaml_line(path: Path | None, key: str) -> int | None:
+    """1-based line of ``key:`` in the params file (first occurrence), for messages."""
+    if path is None or not path.is_file():
+        return None
+    import re
+
+    pattern = re.compile(rf"^\s*-?\s*{re.escape(key)}\s*:|[{{,]\s*{re.escape(key)}\s*:")
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if pattern.search(line.split("#", 1)[0]):
+            return i
+    return None
+
+
+def _declared(runs: Iterable[NotebookRun]) -> dict[Path, list[str]]:
+    import papermill as pm
+
+    out: dict[Path, list[str]] = {}
+    for run in runs:
+        if run.notebook not in out:
+            out[run.notebook] = list(pm.inspect_notebook(str(run.notebook)))
+    return out
+
+
+def validate_plan(plan: CyclePlan) -> CheckedPlan:
+    """Check the whole parameters file before any kernel starts, every problem at once.
+
+    Checks: parameters no notebook declares (typos), required inputs left out or
+    ``null``, paths that do not exist or are of the wrong kind, and the content
+    of each input — notes and their manifest (every note has a manifest row and
+    every row a note), codebooks, human codings, survey exports against their
+    dictionary, named survey parameters (``profil``, ``groupe``…) against the
+    dictionary and the codebook, targets and activity log. Nothing is written.
+
+    Returns:
+        The parameters of each run (inputs left out passed as ``None``) and the
+        absent optional inputs with the French sentence the report shows.
+
+    Raises:
+        InputError: all problems, in French, with file, row and column; the params
+            file's line for problems of the file itself.
+    """
+    pfile = str(plan.params_file) if plan.params_file else "paramètres"
+    problems: list[Problem] = []
+
+    def add(key: str, message: str) -> None:
+        problems.append(Problem(pfile, message, row=_yaml_line(plan.params_file, key)))
+
+    declared = _declared(plan.runs)
+    known = set(_RUNNER_PARAMETERS) | {p for names in declared.values() for p in names}
+    for key in plan.parameters:
+        if key not in known:
+            add(key, f"paramètre « {key} » inconnu : aucun carnet du cycle ne le déclare (faute de frappe ? "
+                     f"paramètres connus : {', '.join(sorted(known - set(_RUNNER_PARAMETERS)))})")
+    checked: list[CheckedRun] = []
+    absent: dict[str, str] = {}
+    for run in plan.runs:
+        names = declared[run.notebook]
+        for key in run.parameters:
+            if key not in names:
+                add(key, f"le carnet {run.notebook.name} ne déclare pas le paramètre « {key} » (entrée « {run.name} »)")
+        merged = {**plan.parameters, **run.parameters}
+        params = {k: v for k, v in merged.items() if k in names}
+        for name in names:  # an input left out is None, never the notebook's default
+            if name in _INPUTS and name not in params:
+                params[name] = None
+        skip = next((_INPUTS[n].if_null for n in names if n in _INPUTS and _INPUTS[n].skips_notebook
+                     and params[n] is None), "")
+        if skip:
+            absent.update({n: _INPUTS[n].if_null for n in names if n in _INPUTS and _INPUTS[n].skips_notebook
+                           and params[n] is None})
+            checked.append(CheckedRun(run, params, skip))
+            continue
+        for name in names:
+            spec = _INPUTS.get(name)
+            if spec is None or params[name] is not None:
+                continue
+            if spec.required:
+                main = _MAIN_INPUT.get(name)
+                add(name, f"« {name} » est obligatoire pour le carnet {run.notebook.name} ({spec.what}) : donnez "
+                          "un chemin" + (f" (ou « {main}: null » pour ne pas exécuter ce carnet)" if main else ""))
+            else:
+                absent[name] = spec.if_null
+        checked.append(CheckedRun(run, params))
+
+    values: dict[str, Any] = {}
+    for c in checked:
+        if not c.skipped:
+            for k, v in c.parameters.items():
+                if k in _INPUTS and v is not None:
+                    values.setdefault(k, v)
+    paths: dict[str, Path] = {}
+    for name, value in values.items():
+        spec = _INPUTS[name]
+        if not isinstance(value, str) or not value.strip():
+            add(name, f"« {name} » : chemin attendu (texte), ou null si l'entrée n'est pas disponible ; "
+                      f"trouvé « {value} »")
+            continue
+        path = resolve_path(value, plan.root)
+        if not path.exists():
+            add(name, f"« {name} » : {spec.form} introuvable : {path}")
+        elif spec.form == "dossier" and not path.is_dir():
+            add(name, f"« {name} » : un dossier est attendu, {path} est un fichier")
+        elif spec.form == "fichier" and not path.is_file():
+            add(name, f"« {name} » : un fichier est attendu, {path} est un dossier")
+        else:
+            paths[name] = path
+    for a, b in (("pros", "pros_dictionnaire"), ("usagers", "usagers_dictionnaire")):
+        if (a in values) != (b in values) and a in values:
+            add(b, f"« {a} » est donné sans « {b} » : donnez le dictionnaire de données de l'export "
+                   f"(brouillon : areas ingest survey {values[a]} --out DOSSIER)")
+    problems += _check_contents(paths, plan, checked)
+    problems = list(dict.fromkeys(problems))  # a problem shared by two runs of a template is listed once
+    if problems:
+        raise InputError(problems, header=(
+            f"{len(problems)} problème(s) dans le cycle « {plan.cycle} » ({Path(pfile).name}) ; aucun carnet n'a "
+            "été lancé et rien n'a été écrit dans outputs/"))
+    return CheckedPlan(plan, tuple(checked), absent)
+
+
+def _check_contents(paths: dict[str, Path], plan: CyclePlan, checked: list[CheckedRun]) -> list[Problem]:
+    """Read each input once, with the same readers as the notebooks, and collect their problems."""
+    from .errors import InputError as _InputError
+
+    problems: list[Problem] = []
+
+    def attempt(label: str, func: Callable[[], Any]) -> Any:
+        try:
+            return func()
+        except _InputError as exc:
+            problems.extend(exc.problems)
+        except AreasError as exc:
+            problems.append(Problem(label, str(exc)))
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(label, f"illisible ({exc})"))
+        return None
+
+    if "ateliers" in paths:
+        attempt(str(paths["ateliers"]), lambda: _check_notes(paths["ateliers"]))
+    grilles = {}
+    for name in ("codebook", "codebook_commentaires"):
+        if name in paths:
+            from .themes.codebook import load_codebook
+
+            grilles[name] = attempt(str(paths[name]), lambda p=paths[name]: load_codebook(p))
+    for name in ("codage_humain_ateliers", "codage_humain_usagers", "codage_humain_pros",
+                 "codage_humain_commentaires"):
+        if name in paths:
+            from .themes.codings import read_codings
+
+            attempt(str(paths[name]), lambda p=paths[name]: read_codings(p))
+    surveys = {}
+    for export, dictionary in (("usagers", "usagers_dictionnaire"), ("pros", "pros_dictionnaire")):
+        if export in paths and dictionary in paths:
+            from .ingest.survey import read_survey
+
+            surveys[export] = attempt(str(paths[export]),
+                                      lambda e=paths[export], d=paths[dictionary]: read_survey(e, d))
+    if surveys.get("usagers") is not None:
+        from .quantify.survey_plan import plan_survey
+
+        settings = next((c.parameters for c in checked if not c.skipped and "usagers" in c.parameters), {})
+        cb = grilles.get("codebook")
+        attempt(str(plan.params_file), lambda: plan_survey(
+            surveys["usagers"].dictionary, theme_ids=cb.ids if cb is not None else (),
+            profil=settings.get("profil"), groupe=settings.get("groupe"), modele_theme=settings.get("modele_theme"),
+            modele_echelle=settings.get("modele_echelle"), modele_echelle_theme=settings.get("modele_echelle_theme"),
+            file=str(plan.params_file)))
+    if "objectifs" in paths:
+        from .quantify.indicators import load_targets
+
+        attempt(str(paths["objectifs"]), lambda: load_targets(paths["objectifs"]))
+    if "activite" in paths:
+        from .quantify.indicators import load_activity
+
+        attempt(str(paths["activite"]), lambda: load_activity(paths["activite"]))
+    return problems
+
+
+def _check_notes(folder: Path) -> None:
+    """Notes and manifest agree: a manifest is present, every note has its row and every row its note."""
+    from .ingest.notes import _expand, _resolve_meta, read_manifest
+
+    manifest = folder / "manifest.csv"
+    if not manifest.is_file():
+        raise InputError([Problem(str(folder), "manifest.csv absent du dossier des notes (une ligne par atelier : "
+                                               "fichier, atelier_id, commune, date, public, participants)")])
+    rows = read_manifest(manifest)
+    problems = [Problem(str(manifest), f"le fichier de notes « {p.name} » listé dans le manifeste est introuvable",
+                        row=i, column="fichier") for i, p in enumerate(rows, 2) if not p.is_file()]
+    try:
+        _resolve_meta(_expand(folder), manifest)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
 
 
 def sha256_file(path: Path) -> str:
@@ -213,19 +541,6 @@ def git_state(root: Path) -> dict[str, Any]:
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 
-def _injectable(run: NotebookRun, shared: dict[str, Any]) -> dict[str, Any]:
-    """Shared + run parameters, keeping only those the template declares (no papermill warnings)."""
-    import papermill as pm
-
-    declared = set(pm.inspect_notebook(str(run.notebook)))
-    merged = {**shared, **run.parameters}
-    unknown = set(run.parameters) - declared
-    if unknown:
-        raise AreasError(f"Le carnet {run.notebook.name} ne déclare pas le(s) paramètre(s) {sorted(unknown)} "
-                         "dans sa cellule « parameters ».")
-    return {k: v for k, v in merged.items() if k in declared}
-
-
 def _aside(final: Path, suffix: str) -> Path:
     """A free sibling name ``<cycle>.<suffix>-<horodatage>`` next to ``final``."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -248,10 +563,27 @@ def _error_summary(exc: BaseException) -> str:
     return f"{ename} : {evalue}".strip()[:2000]
 
 
+def _stop_kernel(km: Any) -> None:
+    """Shut the kernel down at once if it still runs (the runner owns its kernel manager)."""
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+class CycleInterrupted(AreasError):
+    """The user stopped the cycle (Ctrl-C): kernel stopped, partial output kept as a failed run."""
+
+
 def run_cycle(plan: CyclePlan, *, outputs_dir: Path | None = None, force: bool = False,
               timeout: int = 900, kernel_name: str = "python3",
               log: Callable[[str], None] = print) -> CycleResult:
-    """Execute every notebook of ``plan`` into ``<outputs_dir>/<cycle>/`` and build the report.
+    """Validate ``plan``, execute its notebooks into ``<outputs_dir>/<cycle>/`` and build the report.
+
+    The whole parameters file is checked first (:func:`validate_plan`): on any
+    problem nothing runs and nothing is written under ``outputs_dir``. Runs whose
+    main input is ``null`` (``usagers``, ``dpper``) are not executed; the report
+    lists them and every absent optional input with what it would have shown.
 
     Args:
         plan: From :func:`load_plan`.
@@ -262,19 +594,24 @@ def run_cycle(plan: CyclePlan, *, outputs_dir: Path | None = None, force: bool =
         log: Receives French progress lines.
 
     Raises:
+        InputError: the parameters file or an input has problems (all listed, nothing run).
         AreasError: the cycle exists (without ``force``), or a notebook failed (the
             message names the notebook, the error and where the partial notebook is).
+        CycleInterrupted: Ctrl-C; the kernel is stopped and the partial run kept as
+            ``<cycle>.echec-<horodatage>``.
     """
-    import papermill as pm
-
     outputs_dir = (outputs_dir or plan.root / "outputs").resolve()
     final = outputs_dir / plan.cycle
-    if final.exists():
-        if not force:
-            raise AreasError(
-                f"Le cycle « {plan.cycle} » existe déjà ({final}) : un cycle n'est jamais écrasé. "
-                "Choisissez un autre nom de cycle, ou relancez avec --force pour déplacer l'ancien dossier "
-                f"dans « {plan.cycle}.ancien-<date> » (il n'est jamais supprimé).")
+    if final.exists() and not force:
+        raise AreasError(
+            f"Le cycle « {plan.cycle} » existe déjà ({final}) : un cycle n'est jamais écrasé. "
+            "Choisissez un autre nom de cycle, ou relancez avec --force pour déplacer l'ancien dossier "
+            f"dans « {plan.cycle}.ancien-<date> » (il n'est jamais supprimé).")
+    log(f"Vérification des paramètres et des entrées du cycle « {plan.cycle} »…")
+    checked = validate_plan(plan)
+    import papermill as pm
+    from jupyter_client.manager import AsyncKernelManager
+
     outputs_dir.mkdir(parents=True, exist_ok=True)
     tmp = outputs_dir / f".{plan.cycle}.en-cours-{os.getpid()}-{int(time.time())}"
     tmp.mkdir()
@@ -284,17 +621,19 @@ def run_cycle(plan: CyclePlan, *, outputs_dir: Path | None = None, force: bool =
 
     started = datetime.now().astimezone()
     t0 = time.perf_counter()
-    shared = {**plan.parameters, "cycle": plan.cycle, "seed": plan.seed, "output_dir": str(tmp)}
-    all_values = list(plan.parameters.values()) + [v for r in plan.runs for v in r.parameters.values()]
+    shared = {"cycle": plan.cycle, "seed": plan.seed, "output_dir": str(tmp), "serie": plan.series}
+    all_values = [v for c in checked.runs if not c.skipped for v in c.parameters.values()]
     inputs = input_files(all_values, plan.root, exclude=[outputs_dir])
     if plan.params_file:
         inputs = sorted(set(inputs) | {plan.params_file.resolve()})
     manifest: dict[str, Any] = {
         "cycle": plan.cycle,
+        "serie": plan.series,
         "status": "en cours",
         "seed": plan.seed,
         "params_file": _display_path(plan.params_file, plan.root) if plan.params_file else None,
         "parameters": plan.parameters,
+        "absent_inputs": checked.absent,
         "started_at": started.isoformat(timespec="seconds"),
         "ended_at": None,
         "duration_s": None,
@@ -306,37 +645,65 @@ def run_cycle(plan: CyclePlan, *, outputs_dir: Path | None = None, force: bool =
     }
     executed: list[tuple[str, Path]] = []
     n = len(plan.runs)
-    log(f"Cycle « {plan.cycle} » : {n} carnet(s), {len(inputs)} fichier(s) d'entrée, graine {plan.seed}.")
-    for i, run in enumerate(plan.runs, 1):
-        out_nb = tmp / "carnets" / f"{run.name}.ipynb"
-        params = _injectable(run, shared)
-        entry: dict[str, Any] = {"name": run.name, "title": run.title,
-                                 "template": _display_path(run.notebook, plan.root),
-                                 "template_sha256": sha256_file(run.notebook),
-                                 "parameters": {k: v for k, v in params.items() if k != "output_dir"},
-                                 "status": "en cours"}
-        manifest["notebooks"].append(entry)
-        log(f"[{i}/{n}] {run.name} … (écoulé : {time.perf_counter() - t0:.0f} s)")
-        t_nb = time.perf_counter()
-        try:
-            pm.execute_notebook(str(run.notebook), str(out_nb), parameters=params, kernel_name=kernel_name,
-                                cwd=str(plan.root), execution_timeout=timeout, progress_bar=False,
-                                report_mode=False, log_output=False, shutdown_kernel="immediate",
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
-        except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die
-            entry.update(status="échec", duration_s=round(time.perf_counter() - t_nb, 2),
-                         error=_error_summary(exc))
-            manifest.update(status="échec", ended_at=datetime.now().astimezone().isoformat(timespec="seconds"),
-                            duration_s=round(time.perf_counter() - t0, 2))
-            _write_manifest(tmp, manifest)
-            failed = _rename_to(tmp, _aside(final, "echec"))
-            raise AreasError(
-                f"Le carnet « {run.name} » a échoué ({_error_summary(exc)}).\n"
-                f"Le carnet partiellement exécuté est conservé pour diagnostic : "
-                f"{failed / 'carnets' / out_nb.name}\nLes cycles précédents ne sont pas modifiés.") from exc
-        entry.update(status="ok", duration_s=round(time.perf_counter() - t_nb, 2))
-        log(f"      terminé en {entry['duration_s']:.1f} s")
-        executed.append((run.title, out_nb))
+    log(f"Cycle « {plan.cycle} » (série « {plan.series} ») : {n} carnet(s), {len(inputs)} fichier(s) d'entrée, "
+        f"graine {plan.seed}.")
+    for name, sentence in checked.absent.items():
+        log(f"  entrée absente : {name} — {sentence}")
+    entry: dict[str, Any] = {}
+    try:
+        for i, c in enumerate(checked.runs, 1):
+            run = c.run
+            out_nb = tmp / "carnets" / f"{run.name}.ipynb"
+            params = {**c.parameters, **{k: v for k, v in shared.items() if k in c.parameters or
+                                         k in _declared([run])[run.notebook]}}
+            entry = {"name": run.name, "title": run.title, "template": _display_path(run.notebook, plan.root),
+                     "template_sha256": sha256_file(run.notebook),
+                     "parameters": {k: v for k, v in params.items() if k != "output_dir"}, "status": "en cours"}
+            manifest["notebooks"].append(entry)
+            if c.skipped:
+                entry.update(status="non exécuté", duration_s=0.0, reason=c.skipped)
+                log(f"[{i}/{n}] {run.name} : non exécuté — {c.skipped}")
+                continue
+            log(f"[{i}/{n}] {run.name} … (écoulé : {time.perf_counter() - t0:.0f} s)")
+            t_nb = time.perf_counter()
+            # The runner owns the kernel manager: nbclient then shuts the kernel down itself only on
+            # SIGINT/SIGTERM (its signal handler), which is how an interruption is recognised below.
+            km = AsyncKernelManager(kernel_name=kernel_name)
+            try:
+                pm.execute_notebook(str(run.notebook), str(out_nb), parameters=params, kernel_name=kernel_name,
+                                    cwd=str(plan.root), execution_timeout=timeout, progress_bar=False,
+                                    report_mode=False, log_output=False, shutdown_kernel="immediate",
+                                    extra_arguments=["--IPKernelApp.log_level=ERROR"], km=km)
+            except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die
+                if not km.has_kernel:  # stopped by the signal handler, not by a crash
+                    raise KeyboardInterrupt from exc
+                entry.update(status="échec", duration_s=round(time.perf_counter() - t_nb, 2),
+                             error=_error_summary(exc))
+                manifest.update(status="échec",
+                                ended_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+                                duration_s=round(time.perf_counter() - t0, 2))
+                _write_manifest(tmp, manifest)
+                failed = _rename_to(tmp, _aside(final, "echec"))
+                raise AreasError(
+                    f"Le carnet « {run.name} » a échoué ({_error_summary(exc)}).\n"
+                    f"Le carnet partiellement exécuté est conservé pour diagnostic : "
+                    f"{failed / 'carnets' / out_nb.name}\nLes cycles précédents ne sont pas modifiés.") from exc
+            finally:
+                _stop_kernel(km)
+            entry.update(status="ok", duration_s=round(time.perf_counter() - t_nb, 2))
+            log(f"      terminé en {entry['duration_s']:.1f} s")
+            executed.append((run.title, out_nb))
+    except KeyboardInterrupt:
+        if entry.get("status") == "en cours":
+            entry.update(status="interrompu")
+        manifest.update(status="interrompu", ended_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+                        duration_s=round(time.perf_counter() - t0, 2))
+        _write_manifest(tmp, manifest)
+        failed = _rename_to(tmp, _aside(final, "echec"))
+        raise CycleInterrupted(
+            f"Cycle « {plan.cycle} » interrompu (Ctrl-C) pendant le carnet « {entry.get('name', '?')} » : le noyau "
+            f"a été arrêté. Les résultats partiels sont conservés comme exécution en échec : {failed}\n"
+            "Les cycles précédents ne sont pas modifiés.") from None
 
     total = time.perf_counter() - t0
     manifest.update(status="ok", ended_at=datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -364,41 +731,56 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def _run_summary(manifest: dict[str, Any]) -> str:
     lines = ["| Carnet | Durée (s) |", "|---|---|"]
-    lines += [f"| {nb['title']} | {nb['duration_s']:.1f} |".replace(".", ",", 1)
-              for nb in manifest["notebooks"]]
+    for nb in manifest["notebooks"]:
+        duree = f"{nb['duration_s']:.1f}".replace(".", ",") if nb.get("status") == "ok" else "non exécuté"
+        lines.append(f"| {nb['title']} | {duree} |")
     git = manifest.get("git") or {}
     commit = (git.get("commit") or "inconnu")[:10] + (" (modifications locales)" if git.get("dirty") else "")
-    return (f"<p class='areas-meta'>Graine {manifest['seed']} ; {len(manifest['inputs'])} fichiers d'entrée "
-            f"(empreintes sha256 dans manifest.json) ; version du code {commit} ; durée totale "
-            f"{manifest['duration_s']:.0f} s.</p>\n\n" + "\n".join(lines))
+    text = (f"<p class='areas-meta'>Série « {manifest.get('serie', '')} » ; graine {manifest['seed']} ; "
+            f"{len(manifest['inputs'])} fichiers d'entrée (empreintes sha256 dans manifest.json) ; version du code "
+            f"{commit} ; durée totale {manifest['duration_s']:.0f} s.</p>\n\n" + "\n".join(lines))
+    absent = manifest.get("absent_inputs") or {}
+    if absent:
+        text += ("\n\n**Entrées non fournies pour ce cycle** (valeur null dans le fichier de paramètres) :\n\n"
+                 + "\n".join(f"- {sentence}" for sentence in absent.values()))
+    return text
 
 
-def previous_cycles(outputs_dir: Path | None = None) -> list[Path]:
-    """Completed cycle folders under ``outputs_dir``, oldest first (by manifest start time)."""
+def previous_cycles(outputs_dir: Path | None = None, *, series: str | None = None) -> list[Path]:
+    """Completed cycle folders under ``outputs_dir``, in date order (manifest start time).
+
+    Failed, interrupted and in-progress runs (``.echec-*``, status other than
+    ``ok``) never count. With ``series``, only cycles of that series (recorded
+    in their manifest; older manifests without one belong to no series).
+    """
     outputs_dir = outputs_dir or config.OUTPUTS_DIR
     found = []
     for d in outputs_dir.iterdir() if outputs_dir.is_dir() else []:
         m = d / "manifest.json"
         if d.is_dir() and not d.name.startswith(".") and m.is_file():
-            data = json.loads(m.read_text(encoding="utf-8"))
-            if data.get("status") == "ok":
-                found.append((data.get("started_at", ""), d))
-    return [d for _, d in sorted(found)]
+            try:
+                data = json.loads(m.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if data.get("status") == "ok" and (series is None or data.get("serie") == series):
+                found.append((data.get("started_at", ""), d.name, d))
+    return [d for *_, d in sorted(found)]
 
 
 def previous_indicator_tables(outputs_dir: Path, table: str = "indicateurs_indicateurs.csv",
-                              exclude: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
-    """Indicator tables of completed earlier cycles, oldest first (cycle name → table).
+                              exclude: Iterable[str] = (), *, series: str | None = None) -> dict[str, pd.DataFrame]:
+    """Indicator tables of completed earlier cycles, in date order (cycle name → table).
 
     Args:
         outputs_dir: Folder holding the cycle folders.
         table: File name of the table under each cycle's ``tables/``.
         exclude: Cycle names to leave out (e.g. the cycle being run).
+        series: Only cycles of this series (see :func:`previous_cycles`).
     """
     from .report import read_table
 
     skip = set(exclude)
-    return {d.name: read_table(d / "tables" / table) for d in previous_cycles(outputs_dir)
+    return {d.name: read_table(d / "tables" / table) for d in previous_cycles(outputs_dir, series=series)
             if d.name not in skip and (d / "tables" / table).is_file()}
 
 
