@@ -327,7 +327,7 @@ def validate_plan(plan: CyclePlan) -> CheckedPlan:
         problems.append(Problem(pfile, message, row=_yaml_line(plan.params_file, key)))
 
     declared = _declared(plan.runs)
-    known = set(_RUNNER_PARAMETERS) | {p for names in declared.values() for p in names}
+    known = set(_RUNNER_PARAMETERS) | set(_INPUTS) | {p for names in declared.values() for p in names}
     for key in plan.parameters:
         if key not in known:
             add(key, f"paramètre « {key} » inconnu : aucun carnet du cycle ne le déclare (faute de frappe ? "
