@@ -17,14 +17,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     run = cmds.add_parser("run", help="exécuter tous les carnets d'un cycle (papermill) et produire le rapport")
     run.add_argument("--cycle", required=True, help="nom du cycle, ex. 2026-S1 (dossier outputs/<cycle>/)")
-    run.add_argument("--params", type=Path, default=None,
-                     help="fichier YAML de paramètres (défaut : données d'exemple, "
-                          "notebooks/params/echantillon.yaml)")
+    run.add_argument("--params", type=Path, required=True,
+                     help="fichier YAML de paramètres du cycle (brouillon : « areas cycle init » ; données "
+                          "d'exemple : notebooks/params/echantillon.yaml)")
     run.add_argument("--force", action="store_true",
                      help="si le cycle existe, déplacer l'ancien dossier à côté (jamais supprimé)")
     run.add_argument("--timeout", type=int, default=900, help="délai maximal par cellule, en secondes")
     run.add_argument("--outputs", type=Path, default=None, help="dossier des cycles (défaut : outputs/)")
     run.set_defaults(func=_run)
+
+    init = cmds.add_parser("init", help="écrire un brouillon de paramètres de cycle d'après un dossier de données",
+                           description="Chercher dans DOSSIER les notes d'ateliers et leur manifest.csv, les exports "
+                                       "de questionnaires et leurs dictionnaires, les codages humains, le suivi "
+                                       "d'activité, et écrire un fichier de paramètres commenté (null pour ce qui "
+                                       "manque), à relire avant « areas cycle run ».")
+    init.add_argument("dossier", type=Path, metavar="DOSSIER", help="dossier des données du cycle")
+    init.add_argument("--out", type=Path, required=True, metavar="FICHIER",
+                      help="fichier de paramètres à écrire, ex. notebooks/params/2026-S1.yaml (jamais écrasé)")
+    init.set_defaults(func=_init)
 
     lst = cmds.add_parser("list", help="lister les cycles terminés")
     lst.add_argument("--outputs", type=Path, default=None, help="dossier des cycles (défaut : outputs/)")
@@ -38,10 +48,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..cycle import load_plan, run_cycle
+    import sys
+
+    from ..cycle import CycleInterrupted, load_plan, run_cycle
 
     plan = load_plan(args.cycle, args.params)
-    run_cycle(plan, outputs_dir=args.outputs, force=args.force, timeout=args.timeout)
+    try:
+        run_cycle(plan, outputs_dir=args.outputs, force=args.force, timeout=args.timeout)
+    except CycleInterrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from ..cycle import draft_params
+
+    out = draft_params(args.dossier, args.out)
+    print(f"Brouillon de paramètres écrit : {out}\nRelisez-le (chemins, null, « À VÉRIFIER »), puis lancez : "
+          f"areas cycle run --cycle {out.stem} --params {out}")
     return 0
 
 
