@@ -340,3 +340,27 @@ def test_required_input_null_is_refused(tmp_path: Path) -> None:
                      notebooks_dir=NOTEBOOKS)
     with pytest.raises(AreasError, match="« codebook » est obligatoire"):
         validate_plan(plan)
+
+
+def test_cycle_init_drafts_a_params_file_that_validates(tmp_path: Path) -> None:
+    from areas_analysis.cli import main
+
+    data = make_own_data(tmp_path)
+    (data / "activite_2026.yaml").write_text("date: 2026-06-01\nplateformes:\n  - nom: forum\n", encoding="utf-8")
+    out = tmp_path / "params" / "ouest-2026.yaml"
+    assert main(["cycle", "init", str(data), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    spec = yaml.safe_load(text)
+    params = spec["parameters"]
+    assert spec["serie"] == "ouest-2026"
+    assert Path(params["ateliers"]) == data / "ateliers"
+    assert Path(params["usagers_dictionnaire"]) == data / "enquete" / "enquete_habitants_dictionnaire.yaml"
+    assert Path(params["activite"]) == data / "activite_2026.yaml"
+    assert params["codage_humain_ateliers"] is None and params["pros"] is None and params["dpper"] is None
+    assert "colonnes fermées du dictionnaire : etes" in text and "mobilite, offre_soins, solitude" in text
+    assert "data/sample" not in text
+    checked = validate_plan(load_plan("ouest-2026", out, root=ROOT))
+    assert {c.run.name for c in checked.runs if not c.skipped} == {"01_ateliers", "02_questionnaires",
+                                                                     "03_indicateurs"}
+    assert main(["cycle", "init", str(data), "--out", str(out)]) == 2  # never overwritten
+    assert out.read_text(encoding="utf-8") == text
