@@ -122,50 +122,94 @@ class InputSpec:
 #: passed as ``None`` (never the notebook's default); ``None`` for a required
 #: input is refused before any notebook starts.
 INPUTS: tuple[InputSpec, ...] = (
-    InputSpec("ateliers", "dossier des notes d'ateliers (.txt, .md, .docx) avec leur manifest.csv", "dossier", True,
-              example="data/sample/ateliers"),
-    InputSpec("codebook", "grille de codage des thèmes (YAML)", "fichier", True, example="data/sample/codebook.yaml"),
-    InputSpec("codage_humain_ateliers", "codage humain d'un échantillon de segments (CSV id, theme_id[, coder])",
-              "fichier", False,
-              "Codage humain des ateliers non fourni (codage_humain_ateliers: null) : l'accord machine / humain et "
-              "l'accord entre codeurs ne sont pas mesurés, les thèmes des ateliers sont des propositions non validées.",
-              example="data/sample/codage_humain_ateliers.csv"),
-    InputSpec("usagers", "export du questionnaire usagers (CSV, TSV, XLSX), lu sans modification", "fichier", False,
-              "Questionnaire usagers non fourni (usagers: null) : le carnet des questionnaires n'est pas exécuté "
-              "(réponses fermées, thèmes des réponses libres, liens avec le profil).", skips_notebook=True,
-              example="data/sample/questionnaires/usagers_en_ligne.csv"),
-    InputSpec("usagers_dictionnaire", "dictionnaire de données de l'export usagers (YAML ; brouillon : "
-              "« areas ingest survey »)", "fichier", True,
-              example="data/sample/questionnaires/usagers_dictionnaire.yaml"),
-    InputSpec("codage_humain_usagers", "codage humain d'un échantillon de réponses libres des usagers (CSV)",
-              "fichier", False,
-              "Codage humain des réponses des usagers non fourni (codage_humain_usagers: null) : la fiabilité du "
-              "codage de leurs réponses libres n'est pas mesurée.", example="data/sample/codage_humain_usagers.csv"),
-    InputSpec("pros", "export du questionnaire des professionnels de santé", "fichier", False,
-              "Questionnaire des professionnels non fourni (pros: null) : le recoupement des besoins usagers / "
-              "professionnels n'est pas présenté.", example="data/sample/questionnaires/pros_papier.csv"),
-    InputSpec("pros_dictionnaire", "dictionnaire de données de l'export des professionnels", "fichier", False,
-              "Dictionnaire du questionnaire des professionnels non fourni (pros_dictionnaire: null).",
-              example="data/sample/questionnaires/pros_dictionnaire.yaml"),
-    InputSpec("codage_humain_pros", "codage humain d'un échantillon de réponses libres des professionnels", "fichier",
-              False, "Codage humain des réponses des professionnels non fourni (codage_humain_pros: null) : la "
-              "fiabilité du codage de leurs réponses libres n'est pas mesurée."),
-    InputSpec("objectifs", "objectifs chiffrés du projet (YAML)", "fichier", True, example="data/objectifs_areas.yaml"),
-    InputSpec("activite", "suivi d'activité du cycle (YAML : répertoire, plateformes, ateliers des soignants…)",
-              "fichier", False,
-              "Suivi d'activité non fourni (activite: null) : les indicateurs qui en dépendent (répertoire, "
-              "plateformes d'échange, ateliers des soignants, patients partenaires, actions DPPER) sont « non "
-              "mesurés ».", example="data/sample/activite.yaml"),
-    InputSpec("dpper", "dossier des questionnaires étudiants du DPPER (avant, après, scores) et dictionnaires",
-              "dossier", False,
-              "Données DPPER non fournies (dpper: null) : l'évaluation des actions de formation (ECOS, RetExp) "
-              "n'est pas exécutée.", skips_notebook=True, example="data/sample/dpper"),
-    InputSpec("codebook_commentaires", "grille de codage des commentaires des étudiants (YAML)", "fichier", True,
-              example="data/sample/dpper/codebook_commentaires.yaml"),
-    InputSpec("codage_humain_commentaires", "codage humain d'un échantillon de commentaires des étudiants", "fichier",
-              False, "Codage humain des commentaires des étudiants non fourni (codage_humain_commentaires: null) : la "
-              "fiabilité de leur codage n'est pas mesurée.",
-              example="data/sample/dpper/codage_humain_commentaires_ecos.csv"),
+    InputSpec(
+        name="ateliers", form="dossier", required=True,
+        what="dossier des notes d'ateliers (.txt, .md, .docx) avec leur manifest.csv",
+        example="data/sample/ateliers",
+    ),
+    InputSpec(
+        name="codebook", form="fichier", required=True,
+        what="grille de codage des thèmes (YAML)",
+        example="data/sample/codebook.yaml",
+    ),
+    InputSpec(
+        name="codage_humain_ateliers", form="fichier", required=False,
+        what="codage humain d'un échantillon de segments (CSV id, theme_id[, coder])",
+        if_null="Codage humain des ateliers non fourni (codage_humain_ateliers: null) : l'accord machine / "
+                "humain et l'accord entre codeurs ne sont pas mesurés, les thèmes des ateliers sont des "
+                "propositions non validées.",
+        example="data/sample/codage_humain_ateliers.csv",
+    ),
+    InputSpec(
+        name="usagers", form="fichier", required=False, skips_notebook=True,
+        what="export du questionnaire usagers (CSV, TSV, XLSX), lu sans modification",
+        if_null="Questionnaire usagers non fourni (usagers: null) : le carnet des questionnaires n'est pas "
+                "exécuté (réponses fermées, thèmes des réponses libres, liens avec le profil).",
+        example="data/sample/questionnaires/usagers_en_ligne.csv",
+    ),
+    InputSpec(
+        name="usagers_dictionnaire", form="fichier", required=True,
+        what="dictionnaire de données de l'export usagers (YAML ; brouillon : « areas ingest survey »)",
+        example="data/sample/questionnaires/usagers_dictionnaire.yaml",
+    ),
+    InputSpec(
+        name="codage_humain_usagers", form="fichier", required=False,
+        what="codage humain d'un échantillon de réponses libres des usagers (CSV)",
+        if_null="Codage humain des réponses des usagers non fourni (codage_humain_usagers: null) : la fiabilité "
+                "du codage de leurs réponses libres n'est pas mesurée.",
+        example="data/sample/codage_humain_usagers.csv",
+    ),
+    InputSpec(
+        name="pros", form="fichier", required=False,
+        what="export du questionnaire des professionnels de santé",
+        if_null="Questionnaire des professionnels non fourni (pros: null) : le recoupement des besoins usagers /"
+                " professionnels n'est pas présenté.",
+        example="data/sample/questionnaires/pros_papier.csv",
+    ),
+    InputSpec(
+        name="pros_dictionnaire", form="fichier", required=False,
+        what="dictionnaire de données de l'export des professionnels",
+        if_null="Dictionnaire du questionnaire des professionnels non fourni (pros_dictionnaire: null).",
+        example="data/sample/questionnaires/pros_dictionnaire.yaml",
+    ),
+    InputSpec(
+        name="codage_humain_pros", form="fichier", required=False,
+        what="codage humain d'un échantillon de réponses libres des professionnels",
+        if_null="Codage humain des réponses des professionnels non fourni (codage_humain_pros: null) : la "
+                "fiabilité du codage de leurs réponses libres n'est pas mesurée.",
+    ),
+    InputSpec(
+        name="objectifs", form="fichier", required=True,
+        what="objectifs chiffrés du projet (YAML)",
+        example="data/objectifs_areas.yaml",
+    ),
+    InputSpec(
+        name="activite", form="fichier", required=False,
+        what="suivi d'activité du cycle (YAML : répertoire, plateformes, ateliers des soignants…)",
+        if_null="Suivi d'activité non fourni (activite: null) : les indicateurs qui en dépendent (répertoire, "
+                "plateformes d'échange, ateliers des soignants, patients partenaires, actions DPPER) sont « non "
+                "mesurés ».",
+        example="data/sample/activite.yaml",
+    ),
+    InputSpec(
+        name="dpper", form="dossier", required=False, skips_notebook=True,
+        what="dossier des questionnaires étudiants du DPPER (avant, après, scores) et dictionnaires",
+        if_null="Données DPPER non fournies (dpper: null) : l'évaluation des actions de formation (ECOS, RetExp)"
+                " n'est pas exécutée.",
+        example="data/sample/dpper",
+    ),
+    InputSpec(
+        name="codebook_commentaires", form="fichier", required=True,
+        what="grille de codage des commentaires des étudiants (YAML)",
+        example="data/sample/dpper/codebook_commentaires.yaml",
+    ),
+    InputSpec(
+        name="codage_humain_commentaires", form="fichier", required=False,
+        what="codage humain d'un échantillon de commentaires des étudiants",
+        if_null="Codage humain des commentaires des étudiants non fourni (codage_humain_commentaires: null) : la"
+                " fiabilité de leur codage n'est pas mesurée.",
+        example="data/sample/dpper/codage_humain_commentaires_ecos.csv",
+    ),
 )
 _INPUTS = {spec.name: spec for spec in INPUTS}
 #: Required input → the input whose ``null`` skips its notebook (named in messages).
@@ -338,7 +382,8 @@ def validate_plan(plan: CyclePlan) -> CheckedPlan:
         names = declared[run.notebook]
         for key in run.parameters:
             if key not in names:
-                add(key, f"le carnet {run.notebook.name} ne déclare pas le paramètre « {key} » (entrée « {run.name} »)")
+                add(key, f"le carnet {run.notebook.name} ne déclare pas le paramètre « {key} » (entrée « "
+                         f"{run.name} »)")
         merged = {**plan.parameters, **run.parameters}
         params = {k: v for k, v in merged.items() if k in names}
         for name in names:  # an input left out is None, never the notebook's default
@@ -441,11 +486,10 @@ def _check_contents(paths: dict[str, Path], plan: CyclePlan, checked: list[Check
 
         settings = next((c.parameters for c in checked if not c.skipped and "usagers" in c.parameters), {})
         cb = grilles.get("codebook")
+        names = ("profil", "groupe", "modele_theme", "modele_echelle", "modele_echelle_theme")
         attempt(str(plan.params_file), lambda: plan_survey(
-            surveys["usagers"].dictionary, theme_ids=cb.ids if cb is not None else (),
-            profil=settings.get("profil"), groupe=settings.get("groupe"), modele_theme=settings.get("modele_theme"),
-            modele_echelle=settings.get("modele_echelle"), modele_echelle_theme=settings.get("modele_echelle_theme"),
-            file=str(plan.params_file)))
+            surveys["usagers"].dictionary, theme_ids=cb.ids if cb is not None else (), file=str(plan.params_file),
+            **{k: settings.get(k) for k in names}))
     if "objectifs" in paths:
         from .quantify.indicators import load_targets
 
@@ -701,7 +745,8 @@ def run_cycle(plan: CyclePlan, *, outputs_dir: Path | None = None, force: bool =
         _write_manifest(tmp, manifest)
         failed = _rename_to(tmp, _aside(final, "echec"))
         raise CycleInterrupted(
-            f"Cycle « {plan.cycle} » interrompu (Ctrl-C) pendant le carnet « {entry.get('name', '?')} » : le noyau "
+            f"Cycle « {plan.cycle} » interrompu (Ctrl-C) pendant le carnet « {entry.get('name', '?')} » : le "
+            "noyau "
             f"a été arrêté. Les résultats partiels sont conservés comme exécution en échec : {failed}\n"
             "Les cycles précédents ne sont pas modifiés.") from None
 
@@ -736,8 +781,9 @@ def _run_summary(manifest: dict[str, Any]) -> str:
         lines.append(f"| {nb['title']} | {duree} |")
     git = manifest.get("git") or {}
     commit = (git.get("commit") or "inconnu")[:10] + (" (modifications locales)" if git.get("dirty") else "")
-    text = (f"<p class='areas-meta'>Série « {manifest.get('serie', '')} » ; graine {manifest['seed']} ; "
-            f"{len(manifest['inputs'])} fichiers d'entrée (empreintes sha256 dans manifest.json) ; version du code "
+    text = (f"<p class='areas-meta'>Graine {manifest['seed']} ; série « {manifest.get('serie', '')} » ; "
+            f"{len(manifest['inputs'])} fichiers d'entrée (empreintes sha256 dans manifest.json) ; version du "
+            "code "
             f"{commit} ; durée totale {manifest['duration_s']:.0f} s.</p>\n\n" + "\n".join(lines))
     absent = manifest.get("absent_inputs") or {}
     if absent:
@@ -768,7 +814,8 @@ def previous_cycles(outputs_dir: Path | None = None, *, series: str | None = Non
 
 
 def previous_indicator_tables(outputs_dir: Path, table: str = "indicateurs_indicateurs.csv",
-                              exclude: Iterable[str] = (), *, series: str | None = None) -> dict[str, pd.DataFrame]:
+                              exclude: Iterable[str] = (), *,
+                              series: str | None = None) -> dict[str, pd.DataFrame]:
     """Indicator tables of completed earlier cycles, in date order (cycle name → table).
 
     Args:
@@ -899,12 +946,14 @@ def scan_data_folder(folder: str | Path) -> dict[str, Any]:
     if manifests:
         found["ateliers"] = manifests[0].parent
         if len(manifests) > 1:
-            notes["ateliers"] = "autres dossiers de notes trouvés : " + ", ".join(str(m.parent) for m in manifests[1:])
+            others = ", ".join(str(m.parent) for m in manifests[1:])
+            notes["ateliers"] = f"autres dossiers de notes trouvés : {others}"
     else:
         loose = sorted({p.parent for p in files if p.suffix.lower() in NOTE_SUFFIXES})
         if loose:
             found["ateliers"] = loose[0]
-            notes["ateliers"] = "notes trouvées SANS manifest.csv : ajoutez-le (fichier, atelier_id, commune, date, public)"
+            notes["ateliers"] = ("notes trouvées SANS manifest.csv : ajoutez-le (fichier, atelier_id, commune, "
+                                 "date, public)")
     yamls = [(p, _yaml_keys(p)) for p in files if p.suffix.lower() in (".yaml", ".yml")]
     codebooks = [p for p, d in yamls if isinstance(d.get("themes"), list)]
     dictionaries = [(p, d) for p, d in yamls if isinstance(d.get("columns"), list)]
@@ -942,7 +991,8 @@ def scan_data_folder(folder: str | Path) -> dict[str, Any]:
         found[role] = export
         found[f"{role}_dictionnaire"] = matched.get(export)
         if export not in matched:
-            notes[f"{role}_dictionnaire"] = (f"aucun dictionnaire ne décrit {export.name} : rédigez un brouillon avec "
+            notes[f"{role}_dictionnaire"] = (f"aucun dictionnaire ne décrit {export.name} : rédigez un brouillon "
+                                             "avec "
                                              f"« areas ingest survey {export} --out DOSSIER » puis relisez-le")
         else:
             notes[f"{role}_dictionnaire"] = "dictionnaire reconnu à ses en-têtes de colonnes : relisez-le"
@@ -971,7 +1021,8 @@ def draft_params(folder: str | Path, out: str | Path, *, root: Path | None = Non
     root = (root or config.ROOT).resolve()
     out = Path(out)
     if out.exists():
-        raise AreasError(f"{out} existe déjà : un fichier de paramètres n'est jamais écrasé ; choisissez un autre nom.")
+        raise AreasError(f"{out} existe déjà : un fichier de paramètres n'est jamais écrasé ; choisissez un "
+                         "autre nom.")
     found = scan_data_folder(folder)
     notes = found.pop("_notes")
 
@@ -1046,10 +1097,12 @@ def _survey_settings_lines(found: dict[str, Any]) -> list[str]:
 
     return [
         "  # --- analyses du questionnaire usagers (null : déduit du dictionnaire, ou section non présentée)",
-        "  profil: null          # colonnes fermées décrivant les répondants ; null : colonnes « closed » de 2 à 8 "
+        "  profil: null          # colonnes fermées décrivant les répondants ; null : colonnes « closed » de 2 à "
+        "8 "
         "modalités",
         f"  #   colonnes fermées du dictionnaire : {listing(closed)}",
-        "  groupe: null          # colonne fermée dont on compare les groupes ; null : pas de comparaison par groupe",
+        "  groupe: null          # colonne fermée dont on compare les groupes ; null : pas de comparaison par "
+        "groupe",
         "  modele_theme: null    # thème (id de la grille) expliqué par la régression logistique ; null : pas de "
         "modèle",
         f"  #   thèmes de la grille : {listing(theme_ids)}",

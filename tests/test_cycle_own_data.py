@@ -20,8 +20,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from areas_analysis.cycle import (INPUTS, load_plan, previous_cycles, previous_indicator_tables, run_cycle,
-                                  validate_plan)
+from areas_analysis.cycle import (
+    INPUTS,
+    load_plan,
+    previous_cycles,
+    previous_indicator_tables,
+    run_cycle,
+    validate_plan,
+)
 from areas_analysis.errors import AreasError, InputError
 from areas_analysis.ingest import read_survey, save_dictionary
 
@@ -288,25 +294,34 @@ def test_ctrl_c_stops_the_kernel_and_keeps_a_failed_run(tmp_path: Path) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params_cell = nbformat.v4.new_code_cell('output_dir = ""\ncycle = ""\nseed = 0\ndonnees = ""\n')
     params_cell.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Long"), params_cell, nbformat.v4.new_code_cell(KERNEL_PID_NOTEBOOK)]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Long"),
+        params_cell,
+        nbformat.v4.new_code_cell(KERNEL_PID_NOTEBOOK),
+    ]
     nbformat.write(nb, nbs / "long.ipynb")
     pid_file = tmp_path / "kernel.pid"
-    (nbs / "params" / "long.yaml").write_text(yaml.safe_dump(
-        {"parameters": {"donnees": str(pid_file)}, "notebooks": ["long.ipynb"]}), encoding="utf-8")
+    (nbs / "params" / "long.yaml").write_text(
+        yaml.safe_dump({"parameters": {"donnees": str(pid_file)}, "notebooks": ["long.ipynb"]}), encoding="utf-8"
+    )
     outputs = tmp_path / "outputs"
     earlier = outputs / "2026-S1"
     earlier.mkdir(parents=True)
     (earlier / "manifest.json").write_text('{"status": "ok"}', encoding="utf-8")
-    script = ("import sys; from pathlib import Path; from areas_analysis.cycle import load_plan, run_cycle, "
-              "CycleInterrupted\n"
-              f"plan = load_plan('long', Path({str(nbs / 'params' / 'long.yaml')!r}), root=Path({str(tmp_path)!r}))\n"
-              "try:\n"
-              f"    run_cycle(plan, outputs_dir=Path({str(outputs)!r}))\n"
-              "except CycleInterrupted as exc:\n"
-              "    print(exc, file=sys.stderr); sys.exit(130)\n")
+    script = (
+        "import sys; from pathlib import Path; from areas_analysis.cycle import load_plan, run_cycle, "
+        "CycleInterrupted\n"
+        f"plan = load_plan('long', Path({str(nbs / 'params' / 'long.yaml')!r}), "
+        f"root=Path({str(tmp_path)!r}))\n"
+        "try:\n"
+        f"    run_cycle(plan, outputs_dir=Path({str(outputs)!r}))\n"
+        "except CycleInterrupted as exc:\n"
+        "    print(exc, file=sys.stderr); sys.exit(130)\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 90
     while not pid_file.exists() or not pid_file.read_text().strip():
         assert proc.poll() is None, proc.communicate()
@@ -336,8 +351,9 @@ def test_ctrl_c_stops_the_kernel_and_keeps_a_failed_run(tmp_path: Path) -> None:
 
 def test_required_input_null_is_refused(tmp_path: Path) -> None:
     data = make_own_data(tmp_path)
-    plan = load_plan("sans-grille", own_params(tmp_path, data, codebook=None), root=tmp_path,
-                     notebooks_dir=NOTEBOOKS)
+    plan = load_plan(
+        "sans-grille", own_params(tmp_path, data, codebook=None), root=tmp_path, notebooks_dir=NOTEBOOKS
+    )
     with pytest.raises(AreasError, match="« codebook » est obligatoire"):
         validate_plan(plan)
 
@@ -360,7 +376,10 @@ def test_cycle_init_drafts_a_params_file_that_validates(tmp_path: Path) -> None:
     assert "colonnes fermées du dictionnaire : etes" in text and "mobilite, offre_soins, solitude" in text
     assert "data/sample" not in text
     checked = validate_plan(load_plan("ouest-2026", out, root=ROOT))
-    assert {c.run.name for c in checked.runs if not c.skipped} == {"01_ateliers", "02_questionnaires",
-                                                                     "03_indicateurs"}
+    assert {c.run.name for c in checked.runs if not c.skipped} == {
+        "01_ateliers",
+        "02_questionnaires",
+        "03_indicateurs",
+    }
     assert main(["cycle", "init", str(data), "--out", str(out)]) == 2  # never overwritten
     assert out.read_text(encoding="utf-8") == text

@@ -1,4 +1,4 @@
-"""``02_questionnaires`` on real survey layouts read in place, with dictionaries drafted as by ``areas ingest survey``.
+"""``02_questionnaires`` on real survey layouts read in place, dictionaries drafted as by ``areas ingest survey``.
 
 Layouts: the real LimeSurvey « full text » export of ``../shared/external`` (closed
 questions, Oui/Non multi-choice columns, a single open « Autre » answer, no Likert
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import shared_file
 
 from areas_analysis.cycle import load_plan, run_cycle
 from areas_analysis.ingest import read_survey, save_dictionary
-from conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -77,10 +77,18 @@ def run_questionnaires(tmp_path: Path, export: Path, **settings: object):
     dictionary = tmp_path / "dictionnaire.yaml"
     save_dictionary(read_survey(export).dictionary, dictionary)
     (tmp_path / "grille.yaml").write_text(CODEBOOK, encoding="utf-8")
-    params = {"usagers": str(export), "usagers_dictionnaire": str(dictionary), "codebook": str(tmp_path / "grille.yaml"),
-              "cle_pseudonymisation": str(tmp_path / "cle.json"), **settings}
-    spec = {"serie": "essai", "parameters": params,
-            "notebooks": [{"notebook": str(NOTEBOOKS / "02_questionnaires.ipynb"), "title": "Questionnaire"}]}
+    params = {
+        "usagers": str(export),
+        "usagers_dictionnaire": str(dictionary),
+        "codebook": str(tmp_path / "grille.yaml"),
+        "cle_pseudonymisation": str(tmp_path / "cle.json"),
+        **settings,
+    }
+    spec = {
+        "serie": "essai",
+        "parameters": params,
+        "notebooks": [{"notebook": str(NOTEBOOKS / "02_questionnaires.ipynb"), "title": "Questionnaire"}],
+    }
     pfile = tmp_path / "params.yaml"
     pfile.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     plan = load_plan("q", pfile, root=tmp_path, notebooks_dir=NOTEBOOKS)
@@ -108,8 +116,13 @@ def test_questionnaires_notebook_on_a_framaforms_like_export(tmp_path: Path) -> 
     html = result.report.read_text(encoding="utf-8")
     tables = {p.name for p in (result.output_dir / "tables").glob("*.csv")}
     assert "30 réponses d'usagers" in html
-    assert {"questionnaires_likert_usagers.csv", "questionnaires_likert_par_etes.csv",
-            "questionnaires_prevalence_etes.csv", "questionnaires_prevalence_commune.csv",
-            "questionnaires_associations.csv", "questionnaires_presentation_conjointe.csv"} <= tables
+    assert {
+        "questionnaires_likert_usagers.csv",
+        "questionnaires_likert_par_etes.csv",
+        "questionnaires_prevalence_etes.csv",
+        "questionnaires_prevalence_commune.csv",
+        "questionnaires_associations.csv",
+        "questionnaires_presentation_conjointe.csv",
+    } <= tables
     assert "paramètre « modele_echelle » non renseigné" in html
     assert "Questionnaire des professionnels non fourni" in html

@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.set_defaults(func=_run)
 
     init = cmds.add_parser("init", help="écrire un brouillon de paramètres de cycle d'après un dossier de données",
-                           description="Chercher dans DOSSIER les notes d'ateliers et leur manifest.csv, les exports "
+                           description="Chercher dans DOSSIER les notes d'ateliers et leur manifest.csv, les "
+                                       "exports "
                                        "de questionnaires et leurs dictionnaires, les codages humains, le suivi "
                                        "d'activité, et écrire un fichier de paramètres commenté (null pour ce qui "
                                        "manque), à relire avant « areas cycle run ».")

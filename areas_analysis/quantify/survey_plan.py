@@ -28,7 +28,8 @@ import pandas as pd
 from ..errors import InputError, Problem
 from ..ingest.dictionary import Dictionary
 
-__all__ = ["MAX_PROFILE_CATEGORIES", "MIN_OPEN_ANSWERS_FOR_TESTS", "SECTIONS", "SurveyPlan", "plan_survey", "respondents_table"]
+__all__ = ["MAX_PROFILE_CATEGORIES", "MIN_OPEN_ANSWERS_FOR_TESTS", "SECTIONS", "SurveyPlan", "plan_survey",
+           "respondents_table"]
 
 #: A closed column with more categories than this is not used as a profile
 #: variable when ``profil`` is not given (too many cells for association tests).
@@ -106,7 +107,8 @@ class SurveyPlan:
         def names(cols: Sequence[str]) -> str:
             return ", ".join(f"`{c}`" for c in cols) if cols else "aucune"
 
-        return (f"Colonnes retenues d'après le dictionnaire de données et les paramètres : profil {names(self.profile)} ; "
+        return ("Colonnes retenues d'après le dictionnaire de données et les paramètres : profil "
+                f"{names(self.profile)} ; "
                 f"groupe {names([self.group] if self.group else [])} ; commune "
                 f"{names([self.commune] if self.commune else [])} ; échelles {names(self.likert)} ; "
                 f"questions ouvertes {names(self.open)}.")
@@ -155,10 +157,10 @@ def plan_survey(
 
     def check(param: str, name: str, allowed: tuple[str, ...]) -> bool:
         if name not in kinds:
+            candidates = ", ".join(n for n, k in kinds.items() if k in allowed) or "aucune"
             problems.append(Problem(where, f"paramètre « {param} » : colonne « {name} » absente du dictionnaire "
                                            f"{dictionary.source or dictionary.questionnaire} (colonnes de type "
-                                           f"{' / '.join(allowed)} : "
-                                           f"{', '.join(n for n, k in kinds.items() if k in allowed) or 'aucune'})"))
+                                           f"{' / '.join(allowed)} : {candidates})"))
             return False
         if kinds[name] not in allowed:
             problems.append(Problem(where, f"paramètre « {param} » : la colonne « {name} » est de type "
@@ -210,7 +212,8 @@ def plan_survey(
                                                   "le dictionnaire n'a pas de colonne de type « commune ».")
         if not profile:
             for s in ("associations", "presentation_conjointe"):
-                skipped[s] = _skip(s, "aucune variable de profil (paramètre « profil », ou colonnes fermées de 2 à "
+                skipped[s] = _skip(s, "aucune variable de profil (paramètre « profil », ou colonnes fermées de 2 "
+                                      "à "
                                       f"{MAX_PROFILE_CATEGORIES} modalités dans le dictionnaire).")
         if n_open_answers is not None and n_open_answers < MIN_OPEN_ANSWERS_FOR_TESTS:
             for s in ("associations", "logistique", "ordinal"):
