@@ -212,6 +212,15 @@ def test_every_optional_input_accepts_null(tmp_path: Path) -> None:
     for c in checked.runs:
         assert all(c.parameters[n] is None for n in optional if n in c.parameters)
 
+    spec = yaml.safe_load(params.read_text(encoding="utf-8"))  # inputs left out entirely: None, no default
+    for name in ("codage_humain_ateliers", "activite", "pros", "pros_dictionnaire", "codage_humain_usagers"):
+        del spec["parameters"][name]
+    params.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    checked = validate_plan(load_plan("omis", params, root=tmp_path, notebooks_dir=NOTEBOOKS))
+    runs = {c.run.name: c.parameters for c in checked.runs}
+    assert runs["01_ateliers"]["codage_humain_ateliers"] is None and runs["03_indicateurs"]["activite"] is None
+    assert runs["02_questionnaires"]["pros"] is None and runs["02_questionnaires"]["codage_humain_usagers"] is None
+
     params = own_params(tmp_path, data, usagers=None)
     checked = validate_plan(load_plan("nul", params, root=tmp_path, notebooks_dir=NOTEBOOKS))
     skipped = {c.run.name: c.skipped for c in checked.runs}
