@@ -325,7 +325,11 @@ def test_ctrl_c_stops_the_kernel_and_keeps_a_failed_run(tmp_path: Path) -> None:
         "try:\n"
         f"    run_cycle(plan, outputs_dir=Path({str(outputs)!r}))\n"
         "except CycleInterrupted as exc:\n"
-        "    print(exc, file=sys.stderr); sys.exit(130)\n"
+        "    print(exc, file=sys.stderr)\n"
+        # checked while the runner is alive: ipykernel's parent poller would stop an orphan kernel later
+        f"    status = Path('/proc', Path({str(pid_file)!r}).read_text(), 'status')\n"
+        "    alive = status.exists() and 'State:\\tZ' not in status.read_text()\n"
+        "    print('NOYAU:' + ('vivant' if alive else 'arrete')); sys.exit(130)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.Popen(
@@ -341,6 +345,7 @@ def test_ctrl_c_stops_the_kernel_and_keeps_a_failed_run(tmp_path: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrompu (Ctrl-C)" in err and "le noyau a été arrêté" in err
+    assert "NOYAU:arrete" in out
     for _ in range(50):  # the kernel process is gone (or a zombie being reaped)
         try:
             os.kill(kernel_pid, 0)
