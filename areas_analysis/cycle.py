@@ -719,7 +719,9 @@ def run_cycle(plan: CyclePlan, *, outputs_dir: Path | None = None, force: bool =
                                     report_mode=False, log_output=False, shutdown_kernel="immediate",
                                     extra_arguments=["--IPKernelApp.log_level=ERROR"], km=km)
             except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die
-                if not km.has_kernel:  # stopped by the signal handler, not by a crash
+                # Ctrl-C in a terminal reaches the kernel too (same process group): its cell then fails
+                # with KeyboardInterrupt; a kernel stopped by nbclient's signal handler is also a Ctrl-C.
+                if getattr(exc, "ename", "") == "KeyboardInterrupt" or not km.has_kernel:
                     raise KeyboardInterrupt from exc
                 entry.update(status="échec", duration_s=round(time.perf_counter() - t_nb, 2),
                              error=_error_summary(exc))

@@ -294,7 +294,9 @@ time.sleep(120)
 """
 
 
-def test_ctrl_c_stops_the_kernel_and_keeps_a_failed_run(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", ["runner", "terminal"])
+def test_ctrl_c_stops_the_kernel_and_keeps_a_failed_run(tmp_path: Path, target: str) -> None:
+    """SIGINT to the runner alone, or to its whole process group as a terminal's Ctrl-C does."""
     import nbformat
 
     nbs = tmp_path / "notebooks"
@@ -332,16 +334,18 @@ def test_ctrl_c_stops_the_kernel_and_keeps_a_failed_run(tmp_path: Path) -> None:
         "    print('NOYAU:' + ('vivant' if alive else 'arrete')); sys.exit(130)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 90
     while not pid_file.exists() or not pid_file.read_text().strip():
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the kernel never started"
         time.sleep(0.2)
     kernel_pid = int(pid_file.read_text())
-    proc.send_signal(signal.SIGINT)
+    if target == "runner":
+        proc.send_signal(signal.SIGINT)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrompu (Ctrl-C)" in err and "le noyau a été arrêté" in err

@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     lst = cmds.add_parser("list", help="lister les cycles terminés")
     lst.add_argument("--outputs", type=Path, default=None, help="dossier des cycles (défaut : outputs/)")
+    lst.add_argument("--serie", default=None, help="seulement les cycles de cette série")
     lst.set_defaults(func=_list)
 
     cmp_ = cmds.add_parser("compare", help="comparer les tableaux de deux cycles")
@@ -76,13 +77,14 @@ def _list(args: argparse.Namespace) -> int:
 
     from ..cycle import previous_cycles
 
-    cycles = previous_cycles(args.outputs or config.OUTPUTS_DIR)
+    cycles = previous_cycles(args.outputs or config.OUTPUTS_DIR, series=args.serie)
     if not cycles:
         print("Aucun cycle terminé.")
     for d in cycles:
         m = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-        commit = str(m["git"].get("commit"))[:10]
-        print(f"{d.name:<24} {m['started_at']}  {m['duration_s']:.0f} s  commit {commit}")
+        commit = str((m.get("git") or {}).get("commit"))[:10]
+        print(f"{d.name:<24} série {m.get('serie') or '—':<16} {m['started_at']}  {m['duration_s']:.0f} s  "
+              f"commit {commit}")
     return 0
 
 
