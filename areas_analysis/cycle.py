@@ -1,12 +1,14 @@
 """Cycle stage: run the evaluation notebooks with papermill into ``outputs/<cycle>/``.
 
 A cycle is a list of notebook runs described by a YAML parameters file
-(``notebooks/params/<cycle>.yaml``; without one, ``echantillon.yaml`` runs on
-the embedded sample data)::
+(``notebooks/params/<cycle>.yaml``, drafted by ``areas cycle init DOSSIER``;
+``echantillon.yaml`` runs on the embedded sample data)::
 
+    serie: territoire-ouest   # cycles compared in « progression » (default: the file's name)
     seed: 42
-    parameters:            # shared by every notebook (only those a notebook declares are injected)
-      donnees: data/sample
+    parameters:               # shared by every notebook (only those a notebook declares are injected)
+      ateliers: ../donnees/2026-S1/ateliers
+      codage_humain_ateliers: null      # optional input not available: sections skipped, said in the report
     notebooks:
       - notebook: 01_ateliers.ipynb
         title: "Ateliers : thèmes des tables"
@@ -15,13 +17,19 @@ the embedded sample data)::
         parameters: {action: ECOS}
 
 Guarantees:
+    * the whole file is validated first (:func:`validate_plan`: unknown parameters,
+      required inputs, paths, notes against their manifest, codebooks, codings,
+      exports against their dictionary, survey settings); every problem is listed
+      at once and nothing is written under ``outputs/`` when one is found;
+    * every input of :data:`INPUTS` a notebook declares is passed explicitly: an
+      input left out of the file is ``None``, never the notebook's default;
     * a cycle folder is never overwritten: the run writes into a hidden
       temporary folder and renames it at the end; an existing folder makes the
       run refuse (``force=True`` moves the old one aside, never deletes it);
-    * a failing notebook stops the run; the partial executed notebook is kept in
+    * a failing notebook, or Ctrl-C, stops the run; the partial executed notebook is kept in
       ``outputs/<cycle>.echec-<horodatage>/`` for diagnosis; earlier cycles are untouched;
-    * ``manifest.json`` records the sha256 of every input file, parameters,
-      package versions, git commit, seed, start/end time and each notebook's duration.
+    * ``manifest.json`` records the series, the absent inputs, the sha256 of every input file,
+      parameters, package versions, git commit, seed, start/end time and each notebook's duration.
 """
 
 from __future__ import annotations
