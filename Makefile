@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 cycle: $(STAMP)
-	$(BIN)/areas cycle run --cycle $(CYCLE) $(if $(PARAMS),--params $(PARAMS),)
+	$(BIN)/areas cycle run --cycle $(CYCLE) --params $(if $(PARAMS),$(PARAMS),notebooks/params/echantillon.yaml)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -37,3 +37,20 @@ def test_every_params_file_loads() -> None:
         spec = yaml.safe_load(params.read_text(encoding="utf-8"))
         plan = load_plan(str(spec.get("cycle", "essai")), params)
         assert plan.runs
+
+
+#: Names that only the synthetic sample uses: column names, theme ids, scale items, files.
+SAMPLE_NAMES = ("data/sample", "statut", "tranche_age", "maladie_chronique", "entoure", "commune_residence",
+                "transport_mobilite", "isolement", "acces_medecin", "usagers_en_ligne", "pros_papier",
+                "codage_humain_ateliers.csv", "activite.yaml")
+
+
+@pytest.mark.parametrize("name", ["01_ateliers", "02_questionnaires", "03_indicateurs"])
+def test_cycle_notebooks_hard_code_no_sample_name(name: str) -> None:
+    """Inputs default to None and columns/themes come from the dictionary or named parameters."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        found = [s for s in SAMPLE_NAMES if s in cell.source]
+        assert not found, f"{name} : noms de l'échantillon {found} dans une cellule"

@@ -45,6 +45,7 @@ __all__ = [
     "load_activity",
     "load_targets",
     "participation_rates",
+    "read_priorities",
 ]
 
 DEFAULT_TARGETS = DATA_DIR / "objectifs_areas.yaml"
@@ -422,6 +423,22 @@ def compute_indicators(
     out = pd.DataFrame(rows)
     warning = activity.warning if isinstance(activity, ActivityLog) else ""
     return set_note(out, describe_indicators(out, warning=warning), warning=warning)
+
+
+#: Table written by the ateliers notebook (``ateliers`` section) that the indicators read back.
+PRIORITIES_TABLE = "ateliers_themes_prioritaires.csv"
+
+
+def read_priorities(cycle_dir: str | Path) -> pd.DataFrame | None:
+    """The priority themes written by the ateliers notebook of the same cycle, or ``None`` if it did not run.
+
+    Args:
+        cycle_dir: The cycle's output folder (``output_dir`` of the notebooks).
+    """
+    from ..report import read_table
+
+    path = Path(cycle_dir) / "tables" / PRIORITIES_TABLE
+    return read_table(path) if path.is_file() else None
 
 
 def _priority_value(priorities: pd.DataFrame, atelier_col: str, target: float,
