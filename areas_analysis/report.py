@@ -29,24 +29,19 @@ import matplotlib
 import pandas as pd
 
 from .config import ROOT
+from .io import write_excel_csv
 from .tables import DISPLAY_ROWS, fr_num, plural, readable_table
+from .text import file_slug
 from .workbook import TABLE_INFO_DIR, sheet_name
 
 if TYPE_CHECKING:  # nbformat is only needed to build the report (its import takes ~1 s per kernel)
     import nbformat
 
-#: CSV dialect read by French Excel out of the box: BOM, ``;`` and decimal comma.
+#: CSV dialect read by French Excel out of the box: BOM, ``;`` and decimal comma (one home: ``io.EXCEL_CSV``).
 CSV_OPTIONS: dict[str, Any] = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig", "index": False}
 
-_SLUG_RE = re.compile(r"[^a-z0-9_-]+")
-
-
-def slugify(name: str) -> str:
-    """Lower-case ASCII file stem for ``name`` (accents dropped, spaces to ``_``)."""
-    import unicodedata
-
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return _SLUG_RE.sub("_", ascii_name.lower().replace(" ", "_")).strip("_") or "sans_nom"
+#: Lower-case ASCII file stem (accents dropped, spaces to ``_``); one home in :mod:`areas_analysis.text`.
+slugify = file_slug
 
 
 def anchor_id(text: str) -> str:
@@ -66,11 +61,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` as an Excel-friendly French CSV (BOM, ``;``, decimal comma)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, **CSV_OPTIONS)
-    return path
+    """Write ``df`` as an Excel-friendly French CSV (BOM, ``;``, decimal comma): :func:`io.write_excel_csv`."""
+    return write_excel_csv(df, path)
 
 
 def _text(value: object) -> str:
