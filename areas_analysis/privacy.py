@@ -101,6 +101,8 @@ EMAIL_TOKEN = "[EMAIL]"
 PHONE_TOKEN = "[TELEPHONE]"
 TOKEN_PREFIX = "PERSONNE"
 KEY_FILE_NAME = "cle_pseudonymisation.json"
+#: Key format: 1 (token → name, forms, list flag); 2 adds « liens » and « retire » (version 1 keys still load).
+KEY_VERSION = 2
 _TOKEN_RE = re.compile(r"^\[PERSONNE_(\d+)\]$")
 
 # --------------------------------------------------------------------------------------------------
@@ -418,6 +420,8 @@ class _Person:
     first: str | None = None
     last: str | None = None
     listed: bool = False  # from a list of known names or a name column: matched in lower case too
+    links: set[str] = field(default_factory=set)  # tokens this person may be (a full name over two tokens)
+    retired: bool = False  # removed from the key by a researcher: kept as a tombstone, never matched
 
     @property
     def multiword(self) -> bool:
@@ -441,6 +445,8 @@ class _Registry:
         if key not in person.forms:
             person.forms.add(key)
             person.variants.append(" ".join(form.split()))
+        if person.retired:
+            return  # a retired entry keeps its forms on record but is never matched
         ids = self.by_form.setdefault(key, [])
         if idx not in ids:
             ids.append(idx)
@@ -460,40 +466,78 @@ class _Registry:
         return idx
 
     def _with_first(self, first: str) -> list[int]:
-        return [i for i, p in enumerate(self.persons) if p.multiword and p.first == first]
+        return [i for i, p in enumerate(self.persons) if p.multiword and p.first == first and not p.retired]
 
     def _with_last(self, last: str) -> list[int]:
-        return [i for i, p in enumerate(self.persons) if p.last == last and p.multiword]
+        return [i for i, p in enumerate(self.persons) if p.last == last and p.multiword and not p.retired]
 
     def _bare(self, form: str) -> list[int]:
         return [i for i in self.by_form.get(form, []) if not self.persons[i].multiword]
 
-    def _merge_into(self, target: int, bare: int) -> None:
-        """Fold the single-word person ``bare`` into the full-name person ``target``."""
-        t, b = self.persons[target], self.persons[bare]
-        t.listed = t.listed or b.listed
-        if t.token is None:
-            t.token = b.token
-        elif b.token is not None and b.token != t.token:
-            return  # both already have tokens: keep them apart (tokens never change)
-        for variant in b.variants:
-            self._add_form(target, variant)
-        for form in list(b.forms):
-            self.by_form[form] = [i for i in self.by_form[form] if i != bare]
-            if target not in self.by_form[form]:
-                self.by_form[form].append(target)
-        b.forms.clear()
-        b.token = None
+    def _absorb(self, host: int, other: int) -> None:
+        """Fold person ``other`` (never one with a token) into ``host``: forms added, nothing renamed.
+
+        ``host`` keeps its token and its name; when ``host`` is a single word and ``other`` a
+        full name, ``host`` learns the first and last name (``Marina`` → also ``Marina Le Goff``).
+        """
+        h, o = self.persons[host], self.persons[other]
+        if o.token is not None:  # a token once given never changes meaning or disappears
+            raise RuntimeError("a person with a token is never merged away")  # invariant of the key
+        h.listed = h.listed or o.listed
+        h.links |= o.links
+        if not h.multiword and o.multiword:
+            h.first, h.last = o.first, o.last
+        for variant in o.variants:
+            self._add_form(host, variant)
+        for form in list(o.forms):
+            self.by_form[form] = [i for i in self.by_form[form] if i != other]
+            if host not in self.by_form[form]:
+                self.by_form[form].append(host)
+        o.forms.clear()
+        o.variants.clear()
+        o.first = o.last = None  # an empty shell: found by no form and no part
+
+    def _attach_parts(self, idx: int) -> int:
+        """Join the full-name person ``idx`` with the single-word persons that name its parts.
+
+        A part counts when only this full name carries it and exactly one single-word person
+        has it as its form (``Le Bihan`` shared by two full names stays apart). Then:
+
+        * persons without a token are folded into the full name (one person, one token);
+        * one part already has a token (``Gwenaëlle`` = ``[PERSONNE_2]`` in an earlier cycle) and
+          the full name has none: the full name becomes a form of that token, whose name is kept;
+        * otherwise (two parts with two tokens, ``Gwenaëlle`` and ``Mme Le Bihan`` met apart, or
+          the full name has its own token): nobody is merged; the full name keeps or gets its own
+          token and records the others as links (``liens`` in the key).
+
+        Returns:
+            The index of the person the full name now belongs to.
+        """
+        person = self.persons[idx]
+        bares: list[int] = []
+        for part in dict.fromkeys(p for p in (person.first, person.last) if p):
+            holders = set(self._with_first(part)) | set(self._with_last(part))
+            bare = [b for b in self._bare(part) if b != idx and not self.persons[b].retired]
+            if holders == {idx} and len(bare) == 1:
+                bares.append(bare[0])
+        tokened = [b for b in bares if self.persons[b].token is not None]
+        untokened = [b for b in bares if self.persons[b].token is None]
+        if person.token is None and len(tokened) == 1:
+            host = tokened[0]
+            self._absorb(host, idx)
+            for b in untokened:
+                self._absorb(host, b)
+            return host
+        for b in untokened:
+            self._absorb(idx, b)
+        person.links |= {self.persons[b].token for b in tokened if self.persons[b].token != person.token}
+        return idx
 
     def consolidate(self) -> None:
-        """Merge single-word persons into the only full-name person whose first or last name they are."""
+        """Join every full-name person with the single-word persons naming its parts (:meth:`_attach_parts`)."""
         for idx, person in enumerate(self.persons):
-            if person.multiword or not person.forms:
-                continue
-            form = next(iter(person.forms))
-            cands = self._with_first(form) or self._with_last(form)
-            if len(set(self._with_first(form)) | set(self._with_last(form))) == 1:
-                self._merge_into(cands[0], idx)
+            if person.multiword and person.forms and not person.retired:
+                self._attach_parts(idx)
 
     def resolve(self, mention: str) -> int:
         """Find (or create) the person a mention refers to."""
@@ -507,18 +551,23 @@ class _Registry:
             if same:
                 self._add_form(same[0], mention)
                 return same[0]
-            idx = self._new(mention)
-            for part, count in ((first, len(self._with_first(first))), (last, len(self._with_last(last)))):
-                bare = self._bare(part)
-                if count == 1 and len(bare) == 1:
-                    self._merge_into(idx, bare[0])
-            return idx
+            return self._attach_parts(self._new(mention))
         word = first or last or key
         cands = sorted(set(self._with_first(word)) | set(self._with_last(word)))
         if len(cands) == 1:
             self._add_form(cands[0], mention)
             return cands[0]
         return self._new(mention)
+
+    def retire(self, idx: int) -> None:
+        """Mark a person as not a name: its forms stop matching, its token is never reused."""
+        person = self.persons[idx]
+        person.retired = True
+        for form in person.forms:
+            if form in self.by_form:
+                self.by_form[form] = [i for i in self.by_form[form] if i != idx]
+                if not self.by_form[form]:
+                    del self.by_form[form]
 
     def token_of(self, idx: int) -> str:
         person = self.persons[idx]
@@ -543,9 +592,10 @@ class _Registry:
         forms: dict[str, int] = {}
         for idx, person in enumerate(self.persons):
             for form in person.forms:
-                forms.setdefault(form, idx)
+                if not person.retired:
+                    forms.setdefault(form, idx)
         for idx, person in enumerate(self.persons):
-            if not person.multiword:
+            if not person.multiword or person.retired:
                 continue
             first, last = person.first or "", person.last or ""
             for part, ids in ((first, self._with_first(first)), (last, self._with_last(last))):
@@ -558,12 +608,19 @@ class _Registry:
         people = {}
         with_token = [p for p in self.persons if p.token]
         for person in sorted(with_token, key=lambda p: _token_number(p.token or "")):
-            people[person.token] = {
+            entry: dict[str, object] = {
                 "nom": person.name, "formes": sorted(set(person.variants)), "liste": person.listed
             }
+            if person.links:
+                entry["liens"] = sorted(person.links, key=_token_number)
+            if person.retired:
+                entry["retire"] = True
+            people[person.token] = entry
         return {
-            "description": "Clé de pseudonymisation AREAS : confidentielle, ne jamais copier dans outputs/.",
-            "version": 1,
+            "description": "Clé de pseudonymisation AREAS : confidentielle, ne jamais copier dans outputs/. "
+            "Un jeton garde toujours son sens ; « liens » : jetons qui désignent peut-être la même personne ; "
+            "« retire » : entrée retirée (pas un nom), jeton jamais réutilisé.",
+            "version": KEY_VERSION,
             "personnes": people,
         }
 
@@ -801,22 +858,44 @@ class Pseudonymizer:
     def _add_entry(self, token: str, entry: dict) -> None:
         reg = self._registry
         idx = reg._new(entry["nom"], token=token)
-        reg.persons[idx].listed = bool(entry.get("liste", False))
+        self._update_entry(idx, token, entry)
+
+    def _update_entry(self, idx: int, token: str, entry: dict) -> None:
+        """Add what the key on disk says about ``token`` (forms, list flag, links, retirement)."""
+        reg = self._registry
+        person = reg.persons[idx]
+        person.token = token
+        person.listed = person.listed or bool(entry.get("liste", False))
+        person.links |= {str(t) for t in entry.get("liens", []) if _TOKEN_RE.match(str(t))}
+        if entry.get("retire") and not person.retired:
+            reg.retire(idx)
         for form in entry.get("formes", []):
             reg._add_form(idx, str(form))
+        if not person.multiword:  # a single name that later met its full name ("Marina" → "Marina Le Goff")
+            full = [f for f in person.variants if len(f.split()) > 1]
+            if full:
+                first, last = _split_person(max(full, key=len))
+                if first is not None and last is not None:
+                    person.first, person.last = first, last
         reg.next_number = max(reg.next_number, _token_number(token) + 1)
 
     def _merge_key(self, people: dict[str, dict], path: Path) -> None:
-        """Add the people of the key on disk that this pseudonymiser does not know (see :meth:`save`)."""
+        """Add the people of the key on disk that this pseudonymiser does not know (see :meth:`save`).
+
+        Tokens known here are never renamed nor merged (:meth:`_Registry._attach_parts`), so the
+        only conflicts left are real races: two processes giving the same new token number to two
+        people, or two new numbers to one new person.
+        """
         reg = self._registry
         by_token = {p.token: i for i, p in enumerate(reg.persons) if p.token}
         by_name: dict[str, int] = {}
         for i, p in enumerate(reg.persons):
-            by_name.setdefault(_norm_name(p.name), i)
+            if not p.retired:
+                by_name.setdefault(_norm_name(p.name), i)
         for token, entry in people.items():
             name = _norm_name(entry["nom"])
             idx = by_token.get(token)
-            if idx is None and name in by_name:
+            if idx is None and name in by_name and not entry.get("retire"):
                 idx = by_name[name]
             other = reg.persons[idx].token if idx is not None else None
             if idx is not None and _norm_name(reg.persons[idx].name) != name:
@@ -832,13 +911,8 @@ class Pseudonymizer:
                 )
             if idx is None:
                 self._add_entry(token, entry)
-                continue
-            person = reg.persons[idx]  # same person: adopt the token, keep every form
-            person.token = token
-            person.listed = person.listed or bool(entry.get("liste", False))
-            for form in entry.get("formes", []):
-                reg._add_form(idx, str(form))
-            reg.next_number = max(reg.next_number, _token_number(token) + 1)
+            else:
+                self._update_entry(idx, token, entry)  # same person: adopt the token, keep every form
         reg.consolidate()
 
     def _name_token(self, part: str) -> str:

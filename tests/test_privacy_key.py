@@ -1,0 +1,131 @@
+"""The pseudonymisation key across cycles: a token once written never changes meaning or disappears.
+
+Each test runs several « cycles »: a fresh :class:`Pseudonymizer` loads the key written by the
+previous one, masks new texts, and saves. After every cycle the key on disk must keep every earlier
+token with the same name and at least the same forms, and saving must never fail.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from areas_analysis.privacy import Pseudonymizer
+
+
+def _people(key: Path) -> dict[str, dict]:
+    return json.loads(key.read_text(encoding="utf-8"))["personnes"] if key.exists() else {}
+
+
+def _cycle(key: Path, texts: list[str] = (), names: list[str] = ()) -> tuple[list[str], list[str]]:
+    """One cycle: facilitator names, then a corpus of texts; save; check the key only grew."""
+    before = _people(key)
+    p = Pseudonymizer(key_path=key, use_ner=False)
+    tokens = [p.pseudonymize_name(n) for n in names]
+    out = p._pseudonymize_texts(list(texts)) if texts else []  # one corpus, two passes, like a frame
+    p.save()
+    after = _people(key)
+    for token, entry in before.items():
+        assert token in after, f"{token} a disparu"
+        assert after[token]["nom"] == entry["nom"], f"{token} a changé de sens"
+        assert set(entry["formes"]) <= set(after[token]["formes"])
+    return tokens, out
+
+
+def test_full_name_after_first_name_and_surname_met_apart_gets_its_own_token(tmp_path):
+    """Issue 11 §1: « Gwenaëlle » and « Mme Le Bihan » in cycle 1, « Gwenaëlle Le Bihan » in cycle 2."""
+    key = tmp_path / "cle.json"
+    (t_first,), (out,) = _cycle(key, ["Mme Le Bihan a parlé des horaires"], ["Gwenaëlle"])
+    t_last = out.split()[1]
+    assert t_first != t_last
+    (t_full,), _ = _cycle(key, [], ["Gwenaëlle Le Bihan"])  # used to fail forever on save
+    assert t_full not in (t_first, t_last)
+    people = _people(key)
+    assert people[t_full]["liens"] == [t_first, t_last]
+    assert (people[t_first]["nom"], people[t_last]["nom"]) == ("Gwenaëlle", "Le Bihan")
+    # cycle 3: every form still finds its own token
+    _, out = _cycle(key, ["Gwenaëlle Le Bihan anime", "gwenaelle relit", "Mme Le Bihan conclut"])
+    assert out == [f"{t_full} anime", f"{t_first} relit", f"Mme {t_last} conclut"]
+
+
+def test_first_name_then_full_name_then_surname_keep_one_token(tmp_path):
+    key = tmp_path / "cle.json"
+    (t_marina,), _ = _cycle(key, [], ["Marina"])
+    _, out = _cycle(key, ["Marina Le Goff note les idées"])
+    assert out == [f"{t_marina} note les idées"]  # the full name joins the token, whose name is kept
+    assert _people(key)[t_marina]["nom"] == "Marina"
+    assert "Marina Le Goff" in _people(key)[t_marina]["formes"]
+    _, out = _cycle(key, ["Mme Le Goff conclut", "Le Goff est partie tôt"])  # learnt from the key on disk
+    assert out == [f"Mme {t_marina} conclut", f"{t_marina} est partie tôt"]
+
+
+def test_surname_then_full_name(tmp_path):
+    key = tmp_path / "cle.json"
+    _, (out,) = _cycle(key, ["Le Dr Kervella ne prend plus de patients"])
+    t_kervella = out.split()[2]
+    _, out = _cycle(key, ["Yann Kervella a répondu", "Yann aussi"])
+    assert out == [f"{t_kervella} a répondu", f"{t_kervella} aussi"]
+    assert _people(key)[t_kervella]["nom"] == "Kervella"
+
+
+def test_two_people_sharing_a_surname_never_take_the_earlier_token(tmp_path):
+    key = tmp_path / "cle.json"
+    _, (out,) = _cycle(key, ["Mme Le Bihan a parlé"])
+    t_bihan = out.split()[1]
+    (t_gwen, t_yann), _ = _cycle(key, [], ["Gwenaëlle Le Bihan", "Yann Le Bihan"])
+    # the first full name met while « Le Bihan » named one person joins its token (the name on the
+    # token is kept); the namesake met next cannot, and gets its own
+    assert t_gwen == t_bihan and t_yann != t_bihan
+    assert _people(key)[t_bihan]["nom"] == "Le Bihan"
+    _, out = _cycle(key, ["Mme Le Bihan revient", "Yann Le Bihan aussi", "Gwenaëlle Le Bihan enfin"])
+    assert out == [f"Mme {t_bihan} revient", f"{t_yann} aussi", f"{t_bihan} enfin"]
+
+
+def test_same_person_with_or_without_accents_case_and_title(tmp_path):
+    key = tmp_path / "cle.json"
+    (token,), _ = _cycle(key, [], ["Gwenaëlle Le Bihan"])
+    _, out = _cycle(key, ["GWENAELLE LE BIHAN", "Mme Gwenaelle Le Bihan", "gwenaëlle le bihan", "Mme Le Bihan"])
+    assert out == [token, f"Mme {token}", token, f"Mme {token}"]
+    assert list(_people(key)) == [token]
+
+
+def test_full_name_first_then_parts_then_a_namesake(tmp_path):
+    key = tmp_path / "cle.json"
+    (t_le_goff,), _ = _cycle(key, [], ["Marina Le Goff"])
+    _, out = _cycle(key, ["Marina relit"])
+    assert out == [f"{t_le_goff} relit"]
+    (t_riou,), _ = _cycle(key, [], ["Marina Riou"])
+    assert t_riou != t_le_goff
+    _, out = _cycle(key, ["Marina Le Goff et Marina Riou"])
+    assert out == [f"{t_le_goff} et {t_riou}"]
+
+
+# Every way names can overlap, met in every order over successive cycles.
+_MENTIONS = [
+    (["Gwenaëlle"], []),
+    ([], ["Mme Le Bihan a parlé"]),
+    (["Gwenaëlle Le Bihan"], []),
+    ([], ["Yann Le Bihan et Gwenaelle"]),
+    (["Dr Kervella"], []),
+    ([], ["Yann Kervella a répondu"]),
+    (["Marina"], ["marina relit"]),
+    ([], ["Marina Le Goff, Mme Le Goff"]),
+    (["Marina Riou"], []),
+    ([], ["GWENAËLLE LE BIHAN conclut"]),
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_any_order_of_overlapping_cycles_keeps_every_token_and_always_saves(tmp_path, seed):
+    order = list(range(len(_MENTIONS)))
+    random.Random(seed).shuffle(order)
+    key = tmp_path / "cle.json"
+    for group in (order[i : i + 2] for i in range(0, len(order), 2)):  # two kinds of mention per cycle
+        names = [n for i in group for n in _MENTIONS[i][0]]
+        texts = [t for i in group for t in _MENTIONS[i][1]]
+        _cycle(key, texts, names)  # checks the key only grew, and save never fails
+    numbers = sorted(int(t.strip("[]").split("_")[1]) for t in _people(key))
+    assert numbers == list(range(1, len(numbers) + 1))  # no token lost or skipped
