@@ -1,0 +1,344 @@
+"""Word lists and word tests of the pseudonymiser: first names, places, never-names, French words.
+
+Everything here is about *words*: is this a first name, a commune, an institution, an ordinary
+French word, a title? Entries are folded (lower case, no accents; see :func:`_fold`). The regular
+expressions that describe how names are written (titles, particles, capitalised words) live here
+too, so that the detectors and the key share one definition.
+
+Two lists are edited by researchers rather than in code: the project list of known names
+(:func:`load_known_names`) and the never-mask list (:func:`load_never_mask`, ``data/noms_a_garder.txt``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import AreasError
+
+# --------------------------------------------------------------------------------------------------
+# Word lists (all entries folded: lower case, no accents; see ``_fold``)
+# --------------------------------------------------------------------------------------------------
+
+_FIRST_NAMES_TEXT = """
+adele adeline agathe agnes albane alexandra alexia alice aline alix amandine amelie anaelle anais andree
+angele angelique anna annabelle annaig anne annick annie anouk antoinette ariane armelle arlette audrey
+aurelie ava axelle beatrice berenice bernadette brigitte camille carole caroline catherine cecile celine
+chantal charlotte chloe christelle christiane christine clara clarisse claude claudine colette coralie
+corinne danielle delphine denise diane dominique edith eleonore elisa elisabeth elise ella eloise elsa
+emilie emma emmanuelle enora estelle eva evelyne fabienne fanny florence francoise frederique gabrielle
+gaelle genevieve georgette germaine ghislaine ginette gisele gwenaelle gwendoline gwenola helene
+henriette hortense huguette ines irene isabelle jacqueline janine jeanne jeannine jennifer jessica
+joelle josette josiane julia julie juliette justine karine katell klervi laetitia laura laure laurence
+lea lena leonie liliane lilou lina lisa lise lola louise louna lucette lucie lucienne lydie madeleine
+maelle maelys maiwenn manon marcelle margaux margot marguerite maria marianne marie marina marion
+marthe martine maryse maryvonne mathilde maud melanie michele micheline mila mireille monique morgane
+muriel myriam nadege nadine nathalie nelly nicole nina noemie nolwenn oceane odette odile pascaline
+paulette pauline perrine raymonde regine renee rolande romane rozenn sabine sandrine sarah severine
+simone solange solene sonia sophie soizic stephanie sterenn suzanne sylvie thérèse therese tifenn
+tiphaine valerie veronique virginie viviane yolande youna yvette yvonne zoe
+adam adrien alain alan albert albin alexandre alexis alfred alphonse amaury andre antoine anthony
+armand armel arnaud arthur aurelien aymeric baptiste bastien benjamin benoit bernard bertrand brieuc
+bruno cedric charles christian christophe clement corentin cyril damien daniel david denis didier
+edouard elie emmanuel enzo eric erwan erwann etienne evan fabien fabrice felix fernand florian francis
+franck francois frederic gabriel gael gaetan gaston georges gerard gilbert gilles goulven gregoire
+gregory guillaume gurvan gustave guy gwenael gwendal henri herve hubert hugo hugues jacques jean
+jeremy jerome joel jonathan joseph josselin jules julien kevin killian kylian laurent leo leon
+leonard lionel loic loig louis luc lucas lucien ludovic mael malo marc marcel marius martin mateo
+matheo mathieu mathis matthieu maurice maxime michael mickael michel morgan nathan nicolas noe norbert
+olivier patrice patrick paul philippe pierrick quentin raoul raphael raymond regis rene richard riwal
+robert rodolphe roger roland romain ronan samuel sebastien serge simon stephane sylvain tanguy theo
+thibault thierry thomas timothee tom tristan tugdual valentin victor vincent xavier yann yannick
+yannis youenn yvan yves yvon
+"""
+
+#: First names that are also ordinary French words: never taken from the list alone.
+AMBIGUOUS_FIRST_NAMES: frozenset[str] = frozenset(
+    "pierre claire rose blanche marine aurore constance clemence victoire prudence esperance violette "
+    "capucine jade ange celeste noel desire desiree aime aimee olive fleur aude".split()
+)
+
+#: Common French and Breton first names (folded), written for this module.
+FIRST_NAMES: frozenset[str] = frozenset(_FIRST_NAMES_TEXT.split()) | AMBIGUOUS_FIRST_NAMES
+
+#: Communes of the Pays de Brocéliande and nearby places (folded, hyphenated as written officially).
+PLACES: frozenset[str] = frozenset(
+    """
+    bedee breteil iffendic la-nouaye montfort-sur-meu pleumeleuc saint-gonlay talensac
+    breal-sous-montfort maxent monterfil paimpont plelan-le-grand saint-peran saint-thurial treffendel
+    bleruais boisgervilly gael irodouer la-chapelle-du-lou-du-lac landujan le-crouais medreac
+    montauban-de-bretagne muel quedillac saint-m'hervon saint-malon-sur-mel saint-maugan
+    saint-meen-le-grand saint-onen-la-chapelle saint-pern saint-uniac romille
+    montfort plelan breal montauban saint-meen broceliande bretagne ille-et-vilaine morbihan
+    rennes ploermel mauron guer saint-malo vannes pontchaillou france paris
+    """.split()
+)
+
+#: Words that are never a person here: acronyms, organisations, services, headings, eponymous diseases.
+NOT_NAMES: frozenset[str] = frozenset(
+    """
+    msp cpts etp ide idel asalee ccas cias clic ehpad ehpa ssiad ssr had ars cpam msa caf mdph pmi cmp
+    cmpp ch chu chru samu smur sos dpper proxima proxima35 areas pex ald rdv apa pch admr esa dac pta cls
+    clsm ireps ameli doctolib dmp ifsi iade avc bpco hta avk vih sida covid tad vsl pass cesu udaf gem
+    alzheimer parkinson crohn charcot asperger basedow hodgkin
+    croix-rouge restos secours populaire catholique mutualite presence verte services travail ouest-france
+    constats constat situation actuelle idees idee pistes piste action actions conditions mise oeuvre
+    phares transmettre freins frein leviers levier objectifs objectif acteurs acteur besoins besoin table
+    anime animee patient patients patiente usager usagers aidant aidants aidante partenaire partenaires
+    pair pairs aidance expert ambassadeur ambassadeurs commission groupe atelier ateliers referent
+    referente medecin medecins generaliste infirmier infirmiere infirmieres kine pharmacien pharmacienne
+    sante mentale maison pole mairie conseil departement departemental region elus elu
+    maire adjoint adjointe president presidente directeur directrice prefet depute deputee senateur
+    conseiller conseillere ministre cure abbe
+    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche
+    """.split()
+)
+
+# Particles inside French and Breton surnames ("Le Bihan", "de La Villéon").
+_PARTICLES: frozenset[str] = frozenset({"le", "la", "les", "de", "du", "des", "d'", "ar", "an", "van", "von"})
+
+_TITLES = (
+    r"Mesdames|Madame|Mademoiselle|Monsieur|Messieurs|Docteure|Docteur|Professeure|Professeur|Maître|Maitre"
+    r"|Mmes|Mme|Mlle|Mr|MM|Dre|Dr|Pr|Me|M"
+)
+_LOWER_TITLES = r"madame|mademoiselle|monsieur|docteur|mme|mlle|mr|dr"
+
+_UP = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
+_LO = "a-zàâäçéèêëîïôöùûüÿæœñ"
+# A capitalised word, possibly hyphenated (Jean-Yves, Saint-Méen-le-Grand) or with an apostrophe (Lozac'h).
+_CAP_WORD = rf"[{_UP}][{_LO}{_UP}]*(?:['’][{_LO}]+)?(?:-[{_UP}{_LO}][{_LO}{_UP}]*)*"
+_ANY_WORD = rf"[{_UP}{_LO}][{_LO}{_UP}]*(?:['’][{_LO}]+)?(?:-[{_UP}{_LO}][{_LO}{_UP}]*)*"
+# Zero or more particles, each followed by spaces (or "d'" glued to the capital): no ambiguity, no backtracking.
+_PARTICLES_SEQ = rf"(?:(?:[Ll]e|[Ll]a|[Dd]e|[Dd]u|[Dd]es|[Aa]r|[Aa]n)[ \t]+|[Dd]['’](?=[{_UP}])){{0,3}}"
+
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_PHONE_RE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)33[\s.\-]?(?:\(0\)[\s.\-]?)?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)"
+)
+_TITLE_NAME_RE = re.compile(
+    rf"(?<![\w-])(?:{_TITLES})\.?[ \t]+"
+    rf"(?P<name>{_PARTICLES_SEQ}{_CAP_WORD}(?:[ \t]+{_PARTICLES_SEQ}{_CAP_WORD})?)"
+)
+_LOWER_TITLE_NAME_RE = re.compile(
+    rf"(?<![\w-])(?:{_LOWER_TITLES})\.?[ \t]+"
+    rf"(?P<name>(?:(?:le|la|de|du)[ \t]+|d['’])?{_ANY_WORD}(?:[ \t]+{_ANY_WORD})?)"
+)
+_CUE_RE = re.compile(
+    r"(?i)(?:anim[ée]e?s?\s+par|animateur|animatrice|facilitat(?:eur|rice)|rapporteu(?:r|se)|"
+    r"secr[ée]taire|not[ée]e?s?\s+par|r[ée]dig[ée]e?s?\s+par|prise\s+de\s+notes)\s*(?:[:\-–]\s*)?"
+    r"(?P<rest>[^\n:(]*)"
+)
+_WORD_RE = re.compile(_ANY_WORD)
+_TITLE_ONLY_RE = re.compile(rf"^(?:{_TITLES})\.?$", re.IGNORECASE)
+_WORD_BEFORE_RE = re.compile(rf"({_ANY_WORD})[ \t]+$")
+_CAP_WORD_RE = re.compile(rf"(?<![\w'’-]){_CAP_WORD}")
+_UPPER_WORD_RE = re.compile(rf"[{_UP}]{{2,}}(?:['’-][{_UP}]+)*")
+_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|/|&|\bet\b|\+)\s*", re.IGNORECASE)
+_SENTENCE_END = set(".!?:;•*-–—>«»\"()[]\n")
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip accents character by character, keeping the length (so spans map back)."""
+    out = []
+    for char in text:
+        if char in "’‘`":
+            out.append("'")
+            continue
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        out.append(base if len(base) == 1 else char)
+    return "".join(out)
+
+
+def _norm_name(name: str) -> str:
+    """Folded form of a name with single spaces, used as a lookup key."""
+    return " ".join(_fold(name).split())
+
+
+@lru_cache(maxsize=1)
+def _french_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """French word lists from spaCy's lemmatiser tables: (plain words, nouns).
+
+    *Plain words* are stop words and adjective, adverb and verb lemmas (inflected forms
+    are checked in the lookup table by :func:`_is_plain_word`). *Nouns* are the noun lemmas: that list also
+    holds many lower-cased proper names (``john``, ``carter``, ``morin``), so a noun is only
+    weak evidence that a capitalised word is not a name.
+    """
+    from spacy.lang.fr.stop_words import STOP_WORDS
+    from spacy.strings import get_string_id
+
+    from ..nlp import load_spacy
+
+    lemmatizer = load_spacy().get_pipe("lemmatizer")
+    lookups = lemmatizer.lookups  # type: ignore[attr-defined]
+    index = lookups.get_table("lemma_index")
+    plain: set[str] = {w.lower() for w in STOP_WORDS}
+    # infinitives are missing from the verb list but are the lemma of their inflected forms
+    lookup = lookups.get_table("lemma_lookup")
+    strings = load_spacy().vocab.strings
+    lookup_strings = {key: strings[key] for key in lookup if key in strings}
+    # (a lemma reached only from its plural, "carters" → "carter", is a noun, not a verb)
+    for form_key, value in lookup.items():
+        form = lookup_strings.get(form_key)
+        for lemma in [value] if isinstance(value, str) else value:
+            if lemma.endswith(("er", "ir", "re", "oir")) and " " not in lemma and form not in (lemma + "s", None):
+                plain.add(lemma)
+    nouns: set[str] = set()
+    for pos in ("adj", "adv", "verb", "noun"):
+        key = get_string_id(pos)
+        if key in index:
+            (nouns if pos == "noun" else plain).update(index[key])
+    # also without accents: answers are often typed without them ("eglise", "misere")
+    plain.update({_fold(w) for w in plain})
+    nouns.update({_fold(w) for w in nouns})
+    return frozenset(plain), frozenset(nouns)
+
+
+@lru_cache(maxsize=8192)
+def _is_plain_word(word: str) -> bool:
+    """True for a French word that is not only a noun (verb, adjective, adverb, inflected or stop word)."""
+    low = word.lower().replace("’", "'")
+    plain, _nouns = _french_lexicon()
+    if low in plain:
+        return True
+    from ..nlp import load_spacy
+
+    table = load_spacy().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+    lemma = table.get(low)
+    lemmas = [lemma] if isinstance(lemma, str) else list(lemma or [])
+    return bool(lemmas) and low not in lemmas  # an inflected form ("trouve" → "trouver")
+
+
+@lru_cache(maxsize=8192)
+def _is_common_word(word: str) -> bool:
+    """True when ``word`` is an ordinary French word (any of spaCy's lemmatiser lists or stop words)."""
+    low = word.lower().replace("’", "'")
+    return _is_plain_word(low) or low in _french_lexicon()[1]
+
+
+_ELIDED_RE = re.compile(r"^(?:[cdjlmnstCDJLMNST]|[Qq]u)['’][a-zàâäçéèêëîïôöùûüÿæœ]")
+
+
+def _is_elided_word(word: str) -> bool:
+    """``C'est``, ``j'essaie``, ``l'hôpital``: an elided article or pronoun, never a name (``D'Aboville`` is)."""
+    return bool(_ELIDED_RE.match(word))
+
+
+def _is_first_name(word: str) -> bool:
+    """True for a first name of :data:`FIRST_NAMES` (hyphenated names: every part is one)."""
+    parts = [p for p in _fold(word).split("-") if p]
+    return bool(parts) and all(p in FIRST_NAMES for p in parts)
+
+
+def _is_place(words: str) -> bool:
+    folded = _norm_name(words).replace(" ", "-")
+    return folded in PLACES or folded.startswith(("saint-", "sainte-")) and len(folded.split("-")) > 2
+
+
+def _is_blocked_word(word: str) -> bool:
+    """True for words that are never (part of) a person name here."""
+    if _is_elided_word(word):
+        return True
+    folded = _fold(word)
+    return folded in NOT_NAMES or _is_place(word) or any(p in NOT_NAMES for p in folded.split("-") if p)
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """True when ``pos`` starts a line, a sentence, a bullet or follows a colon."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] in _SENTENCE_END:
+        return True
+    if not (text[i].isalnum() or text[i] in ",'’"):
+        return True  # "&&" separators, ellipses, slashes...
+    # numbered items "1." / "2)"
+    return text[i].isdigit() and (i == 0 or not text[i - 1].isalpha())
+
+
+def _split_person(name: str) -> tuple[str | None, str | None]:
+    """Split a name into (first name, last name), folded; ``None`` when absent.
+
+    ``"Marina Le Goff"`` → ``("marina", "le goff")``; ``"LE GOFF Marina"`` → same;
+    ``"Le Goff"`` → ``(None, "le goff")``; ``"Marina"`` → ``("marina", None)`` when a
+    known first name, else ``(None, "marina")``.
+    """
+    words = name.split()
+    if not words:
+        return None, None
+    if len(words) == 1:
+        return (_fold(words[0]), None) if _is_first_name(words[0]) else (None, _fold(words[0]))
+    upper = [w.isupper() and len(w) > 1 for w in words]
+    if upper[0] and not all(upper):  # "LE GOFF Marina": surname first in capitals
+        k = upper.index(False)
+        return _norm_name(" ".join(words[k:])), _norm_name(" ".join(words[:k]))
+    if _fold(words[0]) in _PARTICLES:
+        return None, _norm_name(name)
+    return _fold(words[0]), _norm_name(" ".join(words[1:]))
+
+
+
+def _clean_name(name: str) -> str:
+    """Strip punctuation, quotes and lower-case elisions around a name."""
+    name = " ".join(name.split()).strip(" \t-–—•*>:;,.!?\"«»()[]")
+    name = re.sub(r"^(?:[dlj]|qu)['’]", "", name)
+    return name.strip()
+
+
+
+def _matchable(form: str) -> bool:
+    """Single words shorter than 3 letters, places and blocked words are never matched alone."""
+    words = form.split()
+    if not words:
+        return False
+    if len(words) == 1:
+        word = words[0]
+        return len(word.replace("-", "")) >= 3 and not _is_blocked_word(word) and word not in _PARTICLES
+    return not all(w in _PARTICLES for w in words)
+
+
+def _needs_capital(form: str) -> bool:
+    """Known names that are ordinary words (``Blanc``, ``Claire``) are matched only when capitalised."""
+    words = [w for w in form.split() if w not in _PARTICLES]
+    if not words:
+        return True
+    return all(w in AMBIGUOUS_FIRST_NAMES or (not _is_first_name(w) and _is_common_word(w)) for w in words)
+
+
+def _form_pattern(form: str) -> str:
+    parts = []
+    for word in form.split():
+        parts.append(re.escape(word).replace("'", "'?"))
+    return r"\s+".join(parts)
+
+
+
+def load_known_names(path: Path | str) -> list[str]:
+    """Read a project list of names: one per line, ``#`` starts a comment, blank lines ignored.
+
+    Raises:
+        AreasError: when the file cannot be read (French message naming it).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AreasError(f"{path} : liste de noms illisible ({exc.strerror or exc}).") from exc
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            content = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    names: list[str] = []
+    seen: set[str] = set()
+    for line in content.splitlines():
+        name = _clean_name(line.split("#", 1)[0])
+        if name and _norm_name(name) not in seen:
+            seen.add(_norm_name(name))
+            names.append(name)
+    return names
+
+
