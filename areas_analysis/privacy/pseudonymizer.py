@@ -9,23 +9,35 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
 from .. import config
 from ..errors import AreasError
 from .detectors import (
+    PersonDetector,
     _blank,
     _build_matcher,
     _contact_spans,
     _drop_overlaps,
     _known_spans,
-    _ner_person_spans,
-    _rule_person_spans,
+    default_detectors,
 )
 from .key import _TOKEN_RE, _locked, _read_key, _Registry, _token_number, default_key_path
-from .lexicons import _LOWER_TITLES, _NAME_SPLIT_RE, _TITLES, _clean_name, _fold, _norm_name, _split_person
-from .records import Detection, _apply
+from .lexicons import (
+    _LOWER_TITLES,
+    _NAME_SPLIT_RE,
+    _TITLES,
+    NeverMask,
+    _clean_name,
+    _fold,
+    _norm_name,
+    _split_person,
+    default_never_mask_path,
+    load_never_mask,
+)
+from .records import Detection, _apply, _Span
 
 
 class Pseudonymizer:
@@ -42,16 +54,34 @@ class Pseudonymizer:
             case- and accent-insensitively on word boundaries; first or last name alone when
             only one known person carries it.
         use_ner: Use spaCy's French NER (``False``: rules, lists and key only; faster, lower recall).
+            Ignored when ``detectors`` is given.
+        detectors: Person-name detectors (:class:`~areas_analysis.privacy.detectors.PersonDetector`);
+            ``None`` → rules, plus spaCy's NER when ``use_ner``.
+        never_mask: Words and phrases never masked (organisations, products, places...), as
+            written by a researcher; ``None`` → ``data/noms_a_garder.txt`` when it exists
+            (:func:`~areas_analysis.privacy.load_never_mask`). They win over every detector and
+            over forms already in the key.
 
     Raises:
         AreasError: when the key file exists but cannot be read (French message).
     """
 
     def __init__(
-        self, key_path: Path | None = None, known_names: Iterable[str] = (), *, use_ner: bool = True
+        self,
+        key_path: Path | None = None,
+        known_names: Iterable[str] = (),
+        *,
+        use_ner: bool = True,
+        detectors: Sequence[PersonDetector] | None = None,
+        never_mask: Iterable[str] | None = None,
     ) -> None:
         self.key_path = Path(key_path) if key_path is not None else default_key_path()
         self.use_ner = use_ner
+        self.detectors = list(detectors) if detectors is not None else default_detectors(use_ner=use_ner)
+        if never_mask is None:
+            path = default_never_mask_path()
+            never_mask = load_never_mask(path) if path.exists() else ()
+        self.never_mask = NeverMask(never_mask)
         self._registry = _Registry()
         if self.key_path.exists():
             self._load_key(self.key_path)
@@ -179,10 +209,53 @@ class Pseudonymizer:
         os.chmod(path, 0o600)
         return path
 
+    def retire(self, targets: Iterable[str]) -> list[tuple[str, str]]:
+        """Retire key entries that proved not to be names (a product, a place, an ordinary word).
+
+        Each target is a token (``[PERSONNE_9]`` or ``PERSONNE_9``) or a name or form of the
+        key (case and accents do not matter). The entry stays in the key as a tombstone
+        (``retire``: what the token meant remains on record, its number is never given again);
+        its forms stop matching. No other token changes. Call :meth:`save` to write it.
+
+        Returns:
+            The ``(token, name)`` retired, in the order given.
+
+        Raises:
+            AreasError: listing every target that is not in the key (French message); nothing is retired then.
+        """
+        reg = self._registry
+        chosen: list[int] = []
+        unknown: list[str] = []
+        for target in targets:
+            token = target.strip()
+            token = token if token.startswith("[") else f"[{token}]"
+            ids = [i for i, p in enumerate(reg.persons) if p.token == token.upper()]
+            if not _TOKEN_RE.match(token.upper()):  # a name: the entry of that name, else the one with that form
+                wanted = _norm_name(target)
+                ids = [i for i, p in enumerate(reg.persons) if p.token and not p.retired
+                       and _norm_name(p.name) == wanted]
+                ids = ids or [i for i in reg.by_form.get(wanted, []) if reg.persons[i].token]
+            if not ids:
+                unknown.append(target)
+            chosen.extend(i for i in ids if i not in chosen)
+        if unknown:
+            raise AreasError(
+                f"{self.key_path.name} : absent(s) de la clé de pseudonymisation : "
+                + ", ".join(f"« {t} »" for t in unknown) + ". Rien n'a été retiré."
+            )
+        for idx in chosen:
+            reg.retire(idx)
+        return [(reg.persons[i].token or "", reg.persons[i].name) for i in chosen]
+
+    def entries(self) -> list[dict[str, object]]:
+        """The key's entries (token, name, forms, links, retired), in token order: for review by a researcher."""
+        people = cast(dict[str, dict], self._registry.to_json()["personnes"])
+        return [{"jeton": token, **entry} for token, entry in people.items()]
+
     @property
     def key(self) -> dict[str, str]:
-        """Token → name for every person that has a token (a copy)."""
-        return {p.token: p.name for p in self._registry.persons if p.token}
+        """Token → name for every person that has a token and is not retired (a copy)."""
+        return {p.token: p.name for p in self._registry.persons if p.token and not p.retired}
 
     # ---- internals ----------------------------------------------------------------------------
     def _load_key(self, path: Path) -> None:
@@ -273,17 +346,20 @@ class Pseudonymizer:
         """Two passes: candidates in every text, register them, then match all known forms everywhere."""
         contacts = [_contact_spans(t) for t in texts]
         masked = [_blank(t, spans) for t, spans in zip(texts, contacts, strict=True)]
-        ner_spans = _ner_person_spans(masked) if self.use_ner else [[] for _ in texts]
+        found: list[list[_Span]] = [[] for _ in texts]
+        for detector in self.detectors:
+            for spans, more in zip(found, detector.spans(masked), strict=True):
+                spans.extend(more)
         first_pass = [
-            _rule_person_spans(text) + ner for text, ner in zip(masked, ner_spans, strict=True)
+            _drop_overlaps([s for s in spans if not self.never_mask.covers(text[s[0] : s[1]])])
+            for text, spans in zip(masked, found, strict=True)
         ]
-        first_pass = [_drop_overlaps(spans) for spans in first_pass]
         mentions = [text[s:e] for text, spans in zip(masked, first_pass, strict=True) for s, e, _ in spans]
         # full names first so that "Marina" alone joins "Marina Le Goff" found later in the corpus
         for mention in sorted(mentions, key=lambda m: -len(m.split())):
             self._registry.resolve(mention)
         self._registry.consolidate()
-        forms = self._registry.match_forms()
+        forms = {f: i for f, i in self._registry.match_forms().items() if not self.never_mask.covers(f)}
         matcher = _build_matcher(forms, self._registry.lower_case_forms(forms))
         out: list[list[Detection]] = []
         for text, folded_text, spans, contact in zip(
