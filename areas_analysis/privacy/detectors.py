@@ -35,7 +35,9 @@ from .lexicons import (
     _is_common_word,
     _is_first_name,
     _is_place,
+    _is_plain_lemma,
     _is_plain_word,
+    _is_stop_word,
     _needs_capital,
     _norm_name,
     _sentence_start,
@@ -93,6 +95,9 @@ def _name_words_ok(words: list[str], *, lower_ok: bool = False, nouns_ok: bool =
     if all(w.isupper() and len(w) <= 6 for w in core) and not any(_is_first_name(w) for w in core):
         return False  # acronyms
     ordinary = _is_plain_word if nouns_ok else _is_common_word
+    if nouns_ok and len(core) == 1 and core[0][:1].isupper() and not core[0].isupper():
+        # a capitalised word inside a sentence: an inflected verb form there is a name ("que Massa soit")
+        ordinary = _is_plain_lemma
     return any(
         (_is_first_name(w) and _fold(w) not in AMBIGUOUS_FIRST_NAMES) or not ordinary(w) for w in core
     ) or (len(core) >= 2 and any(_is_first_name(w) for w in core))
@@ -117,7 +122,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
         if _is_first_name(w):
             return False
         if len(words) > 1 and _is_plain_word(w):
-            return True  # "Premier", a verb or an adjective at the edge
+            # "Premier", a verb or an adjective at the edge, unless it is glued to a capitalised word
+            # that is not a French word: surnames and foreign first names are often French words too
+            # ("Steve Jobs", "Peter Costello" — "péter" without its accent)
+            neighbour = words[-2].group(0) if edge == "right" else nxt
+            return not (neighbour[:1].isupper() and not neighbour.isupper() and not _is_plain_word(neighbour)
+                        and not _is_stop_word(w))
         # a capitalised noun followed by "de": "Témoignage de ..."
         return edge == "left" and _fold(nxt) in {"de", "du", "des", "d'"} and _is_common_word(w)
 

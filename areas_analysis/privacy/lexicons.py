@@ -57,6 +57,21 @@ thibault thierry thomas timothee tom tristan tugdual valentin victor vincent xav
 yannis youenn yvan yves yvon
 """
 
+# First names met in French texts beyond the French and Breton lists: English, Spanish, Italian, Arabic,
+# African, Portuguese (a person's name in an answer is not always French).
+_FIRST_NAMES_WORLD_TEXT = """
+john james george peter paul mark steve steven larry newt barack donald joe bill hillary kamala boris tony
+david michael robert william richard charles joseph thomas christopher daniel matthew anthony andrew
+kenneth brian kevin jason jeffrey ryan jacob gary timothy jose pablo juan carlos luis jorge miguel diego
+javier alejandro fernando cristina fernanda isabel carmen lucia sofia valentina gabriela mariana
+giuseppe giovanni francesco marco luca matteo alessandro giulia chiara federica angela
+mohamed mohammed muhammad ahmed ali omar youssef karim mehdi rachid said hassan hussein ibrahim moussa
+mamadou amadou ousmane abdoulaye boubacar seydou cheikh malick modou aliou ibrahima souleymane
+fatima fatou aminata awa mariam aicha khadija leila nadia samira yasmine amina kadiatou
+emmanuel jean-pierre jean-marc jean-luc jean-claude jean-paul marie-france marie-claire anne-marie
+olga natalia svetlana vladimir dmitri sergei ivan igor helmut angela olaf gerhard wolfgang hans
+"""
+
 #: First names that are also ordinary French words: never taken from the list alone.
 AMBIGUOUS_FIRST_NAMES: frozenset[str] = frozenset(
     "pierre claire rose blanche marine aurore constance clemence victoire prudence esperance violette "
@@ -64,7 +79,9 @@ AMBIGUOUS_FIRST_NAMES: frozenset[str] = frozenset(
 )
 
 #: Common French and Breton first names (folded), written for this module.
-FIRST_NAMES: frozenset[str] = frozenset(_FIRST_NAMES_TEXT.split()) | AMBIGUOUS_FIRST_NAMES
+FIRST_NAMES: frozenset[str] = (
+    frozenset(_FIRST_NAMES_TEXT.split()) | frozenset(_FIRST_NAMES_WORLD_TEXT.split()) | AMBIGUOUS_FIRST_NAMES
+)
 
 #: Communes of the Pays de Brocéliande and nearby places (folded, hyphenated as written officially).
 #: Words that are never a person here: acronyms, organisations, services, headings, eponymous diseases.
@@ -83,6 +100,7 @@ NOT_NAMES: frozenset[str] = frozenset(
     sante mentale maison pole mairie conseil departement departemental region elus elu
     maire adjoint adjointe president presidente directeur directrice prefet depute deputee senateur
     conseiller conseillere ministre cure abbe
+    animateur animatrice animateurs animatrices facilitateur facilitatrice rapporteur rapporteuse secretaire
     avs aesh atsem urssaf pacs cnam cnav carsat agirc arrco apl rsa aah cmu css ame smic insee impots tresor cnil
     mdph anah caisse securite sociale assurance maladie mutuelle mutuelles pole emploi travail
     services espace sante doctolib monsoutienpsy monalisa ameli vitale ordonnance
@@ -226,6 +244,23 @@ def _is_plain_word(word: str) -> bool:
     lemma = table.get(low)
     lemmas = [lemma] if isinstance(lemma, str) else list(lemma or [])
     return bool(lemmas) and low not in lemmas  # an inflected form ("trouve" → "trouver")
+
+
+def _is_plain_lemma(word: str) -> bool:
+    """True for a stop word or an adjective, adverb or verb lemma (not an inflected form such as ``massa``)."""
+    return word.lower().replace("’", "'") in _french_lexicon()[0]
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset({w.lower() for w in STOP_WORDS} | {_fold(w) for w in STOP_WORDS})
+
+
+def _is_stop_word(word: str) -> bool:
+    """True for a French stop word (``Merci`` is not one, ``Pour`` is), with or without accents."""
+    return _fold(word) in _stop_words()
 
 
 @lru_cache(maxsize=8192)
