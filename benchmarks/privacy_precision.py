@@ -195,7 +195,13 @@ def new_detector(texts: list[str]) -> list[list[Span]]:
 
 def presidio_detectors() -> dict[str, Callable[[list[str]], list[list[Span]]]]:
     """Presidio AnalyzerEngine, spaCy French as NLP engine: NER alone, and with the project's rules."""
-    from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+    from presidio_analyzer import (
+        AnalysisExplanation,
+        AnalyzerEngine,
+        EntityRecognizer,
+        RecognizerRegistry,
+        RecognizerResult,
+    )
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
@@ -217,7 +223,11 @@ def presidio_detectors() -> dict[str, Callable[[list[str]], list[list[Span]]]]:
             return None
 
         def analyze(self, text, entities, nlp_artifacts=None):  # noqa: ANN001, ANN201 - Presidio's signature
-            return [RecognizerResult("PERSON", s, e, 0.9) for s, e, _ in self.rules.spans([text])[0]]
+            return [
+                RecognizerResult("PERSON", s, e, 0.9, analysis_explanation=AnalysisExplanation(
+                    recognizer=self.name, original_score=0.9, textual_explanation=source))
+                for s, e, source in self.rules.spans([text])[0]
+            ]
 
     def engine(with_rules: bool) -> AnalyzerEngine:
         registry = RecognizerRegistry(supported_languages=["fr"])
