@@ -20,15 +20,14 @@ import csv
 import io
 import shutil
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Protocol
 
 import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
+from ..privacy.protocol import TextPseudonymizer  # the protocol lives with the pseudonymiser
 from ._encoding import decode_bytes
 from .dictionary import Dictionary, infer_dictionary, load_dictionary, save_dictionary, slugify, unique_headers
 from .validate import validate_and_type
@@ -46,23 +45,6 @@ __all__ = [
 
 _SEPARATORS = (",", ";", "\t", "|")
 _SEP_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
-
-
-class TextPseudonymizer(Protocol):
-    """What ingest needs from :class:`areas_analysis.privacy.Pseudonymizer`."""
-
-    def pseudonymize(self, text: str) -> str:
-        """Replace names, e-mails and phone numbers in free text."""
-        ...
-
-    def pseudonymize_name(self, name: str) -> str:
-        """Stable token of a bare person name."""
-        ...
-
-    def pseudonymize_frame(self, df: pd.DataFrame, text_columns: Sequence[str],
-                           name_columns: Sequence[str] = ()) -> pd.DataFrame:
-        """New frame with the given columns pseudonymised."""
-        ...
 
 
 @dataclass

@@ -74,6 +74,7 @@ from .lexicons import (
     load_known_names,
     load_never_mask,
 )
+from .protocol import TextPseudonymizer
 from .pseudonymizer import Pseudonymizer
 from .records import EMAIL_TOKEN, PHONE_TOKEN, Detection
 
@@ -95,6 +96,7 @@ __all__ = [
     "Pseudonymizer",
     "RuleDetector",
     "SpacyNerDetector",
+    "TextPseudonymizer",
     "add_to_never_mask",
     "default_detectors",
     "default_key_path",
