@@ -5,7 +5,23 @@ doctors). They are health data: names are replaced at ingest, before any
 analysis or output, by stable tokens (``[PERSONNE_3]``); e-mails become
 ``[EMAIL]`` and French phone numbers ``[TELEPHONE]``. The key (token → name)
 is kept only under ``data/private/`` (git-ignored, mode 600) so that the same
-person keeps the same token across texts, runs and cycles.
+person keeps the same token across texts, runs and cycles. A token once written
+never changes meaning or disappears: later cycles only add people, forms and
+links (see :mod:`.key`); an entry that proved not to be a name is *retired*
+(:meth:`Pseudonymizer.retire`, ``areas privacy retirer``), never deleted.
+
+Package layout (one module per responsibility):
+
+* :mod:`.lexicons`: word lists and word tests (first names, places from the
+  project's commune list, institutions, French words), the known-names list and
+  the never-mask list (``data/noms_a_garder.txt``, read by default);
+* :mod:`.detectors`: swappable person detectors (:class:`RuleDetector`,
+  :class:`SpacyNerDetector`, anything with ``spans(texts)``), contacts, the
+  matcher of known forms;
+* :mod:`.key`: the people, their tokens and forms, the key file and its lock;
+* :mod:`.pseudonymizer`: :class:`Pseudonymizer` (two passes over a corpus);
+* :mod:`.audit`: :func:`find_leaks` and :func:`score_pseudonymizer`;
+* :mod:`.protocol`: :class:`TextPseudonymizer`, what readers of free text need.
 
 Detection combines several sources, because none is enough on its own on
 short, badly punctuated French notes:
@@ -47,6 +63,11 @@ taken from the first-name list when followed by a surname, and single-word
 known names that are ordinary words are only matched when capitalised.
 ``benchmarks/privacy_recall.py`` measures recall and wrong replacements on
 ``tests/data/privacy/`` and counts what is replaced in real French text.
+
+Never masked, whatever the detectors say: the never-mask list (:class:`NeverMask`),
+which also wins over forms already in the key. ``benchmarks/privacy_precision.py``
+measures recall and capitalised non-names kept on real French text, beside the
+previous detector and Presidio (README « Confidentialité »).
 
 Known gaps: a first name outside the list and missed by the NER at the start
 of a line (``Dorothée a dû attendre``); lower-case names that are French words
