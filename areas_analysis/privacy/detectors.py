@@ -10,7 +10,7 @@ known are not optional and are applied by the pseudonymiser itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from .lexicons import (
@@ -94,7 +94,7 @@ def _name_words_ok(words: list[str], *, lower_ok: bool = False, nouns_ok: bool =
         return False
     if all(w.isupper() and len(w) <= 6 for w in core) and not any(_is_first_name(w) for w in core):
         return False  # acronyms
-    ordinary = _is_plain_word if nouns_ok else _is_common_word
+    ordinary: Callable[[str], bool] = _is_plain_word if nouns_ok else _is_common_word
     if nouns_ok and len(core) == 1 and core[0][:1].isupper() and not core[0].isupper():
         # a capitalised word inside a sentence: an inflected verb form there is a name ("que Massa soit")
         ordinary = _is_plain_lemma
@@ -260,10 +260,9 @@ def _rule_person_spans(text: str) -> list[_Span]:
             spans.append((*trimmed, "titre"))
     for m in _LOWER_TITLE_NAME_RE.finditer(text):
         s, e = m.start("name"), m.end("name")
-        words = list(_WORD_RE.finditer(text, s, e))
         # keep the particle and the words that are not French words
         kept: list[re.Match[str]] = []
-        for w in words:
+        for w in _WORD_RE.finditer(text, s, e):
             token = w.group(0)
             if _fold(token) in _PARTICLES and not kept:
                 kept.append(w)

@@ -148,7 +148,7 @@ class _Registry:
             return host
         for b in untokened:
             self._absorb(idx, b)
-        person.links |= {self.persons[b].token for b in tokened if self.persons[b].token != person.token}
+        person.links |= {t for b in tokened if (t := self.persons[b].token) and t != person.token}
         return idx
 
     def consolidate(self) -> None:
