@@ -129,3 +129,16 @@ def test_any_order_of_overlapping_cycles_keeps_every_token_and_always_saves(tmp_
         _cycle(key, texts, names)  # checks the key only grew, and save never fails
     numbers = sorted(int(t.strip("[]").split("_")[1]) for t in _people(key))
     assert numbers == list(range(1, len(numbers) + 1))  # no token lost or skipped
+
+
+def test_a_version_1_key_loads_and_keeps_every_entry(tmp_path):
+    key = tmp_path / "cle.json"
+    v1 = {"description": "…", "version": 1, "personnes": {
+        "[PERSONNE_1]": {"nom": "Gwenaëlle", "formes": ["Gwenaëlle"], "liste": True},
+        "[PERSONNE_2]": {"nom": "Le Bihan", "formes": ["Le Bihan"], "liste": False}}}
+    key.write_text(json.dumps(v1, ensure_ascii=False), encoding="utf-8")
+    (t_full,), _ = _cycle(key, [], ["Gwenaëlle Le Bihan"])
+    data = json.loads(key.read_text(encoding="utf-8"))
+    assert data["version"] == 2 and t_full == "[PERSONNE_3]"
+    assert {t: data["personnes"][t] for t in v1["personnes"]} == v1["personnes"]
+    assert data["personnes"][t_full]["liens"] == ["[PERSONNE_1]", "[PERSONNE_2]"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +143,41 @@ def test_detectors_are_swappable(tmp_path):
     p = Pseudonymizer(key_path=tmp_path / "cle.json", detectors=[RuleDetector(), Shout()], never_mask=())
     dets = p.detect(["Zorglub et Mme Le Goff"])[0]
     assert [(d.text, d.source) for d in dets] == [("Zorglub", "essai"), ("Le Goff", "titre")]
+
+
+def test_cli_lists_the_key_with_links_and_retired_entries(tmp_path, capsys):
+    key = tmp_path / "cle.json"
+    p = Pseudonymizer(key_path=key, use_ner=False, never_mask=())
+    p.pseudonymize_name("Gwenaëlle")
+    p.pseudonymize("Mme Le Bihan arrive")
+    p.save()
+    later = Pseudonymizer(key_path=key, use_ner=False, never_mask=())
+    later.pseudonymize_name("Gwenaëlle Le Bihan")
+    later.retire(["Le Bihan"])
+    later.save()
+    assert main(["privacy", "cle", "--cle", str(key)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "[PERSONNE_2] : Le Bihan — formes : Le Bihan ; RETIRÉE (pas un nom)"
+    assert out[2].startswith("[PERSONNE_3] : Gwenaëlle Le Bihan") and "liée à [PERSONNE_1], [PERSONNE_2]" in out[2]
+
+
+@pytest.mark.shared("external/sib200_fra/test.tsv", "external/masakhanews_fra/dev.tsv",
+                    "external/elf_coded_answers.csv", "context/atelier_notes_msp_tables.txt")
+def test_benchmark_gold_points_at_real_texts_and_every_name_is_found():
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "privacy_precision.py"
+    spec = importlib.util.spec_from_file_location("privacy_precision", path)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # dataclasses look their module up there
+    spec.loader.exec_module(bench)
+    items = bench.load_gold()
+    assert {i.part for i in items} == {"reglage", "controle"}
+    assert sum(len(i.names) for i in items if i.part == "controle") >= 40
+    for item in items:
+        assert len(bench._gold_spans(item)) == len(item.names)  # raises when an annotation is not in its text
+    # the scorer: a partly masked name leaks, a masked place counts against « gardés »
+    item = bench.Item("essai", "controle", "Steve Jobs est à Paris.", ("Steve Jobs",))
+    assert bench.score([item], [[(0, 5), (17, 22)]]).removed == 0
+    s = bench.score([item], [[(0, 10), (17, 22)]])
+    assert (s.removed, s.capitals, s.kept) == (1, 1, 0)
