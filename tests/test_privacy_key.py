@@ -11,6 +11,7 @@ import json
 import random
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from areas_analysis.privacy import Pseudonymizer
@@ -25,7 +26,7 @@ def _cycle(key: Path, texts: list[str] = (), names: list[str] = ()) -> tuple[lis
     before = _people(key)
     p = Pseudonymizer(key_path=key, use_ner=False)
     tokens = [p.pseudonymize_name(n) for n in names]
-    out = p._pseudonymize_texts(list(texts)) if texts else []  # one corpus, two passes, like a frame
+    out = p.pseudonymize_frame(pd.DataFrame({"t": list(texts)}), ["t"])["t"].tolist()  # one corpus, two passes
     p.save()
     after = _people(key)
     for token, entry in before.items():
@@ -142,3 +143,28 @@ def test_a_version_1_key_loads_and_keeps_every_entry(tmp_path):
     assert data["version"] == 2 and t_full == "[PERSONNE_3]"
     assert {t: data["personnes"][t] for t in v1["personnes"]} == v1["personnes"]
     assert data["personnes"][t_full]["liens"] == ["[PERSONNE_1]", "[PERSONNE_2]"]
+
+
+def test_issue_11_reproduction_through_the_ingest_command(tmp_path):
+    """`areas ingest notes` twice with one key: the second note's full name used to block the key for good."""
+    from areas_analysis.cli import main
+
+    first, second = tmp_path / "cycle1", tmp_path / "cycle2"
+    first.mkdir()
+    second.mkdir()
+    (first / "2026-01-22_paimpont_A01_mixte.txt").write_text(
+        "TABLE 1\n\nAnimé par : Gwenaëlle\n\nConstats\n\n- Mme Le Bihan a parlé des horaires\n", encoding="utf-8")
+    (second / "2026-05-07_paimpont_A09_mixte.txt").write_text(
+        "TABLE 1\n\nAnimée par : Gwenaëlle Le Bihan\n\nConstats\n\n- Les horaires ne conviennent pas\n",
+        encoding="utf-8")
+    key = tmp_path / "cle.json"
+    assert main(["ingest", "notes", str(first), "--out", str(tmp_path / "a.csv"), "--cle", str(key)]) == 0
+    before = _people(key)
+    for _ in range(2):  # and again: a rerun must not fail either
+        out = tmp_path / "b.csv"
+        assert main(["ingest", "notes", str(second), "--out", str(out), "--cle", str(key), "--ecraser"]) == 0
+    after = _people(key)
+    assert {t: after[t]["nom"] for t in before} == {t: e["nom"] for t, e in before.items()}
+    (full,) = [t for t, e in after.items() if e["nom"] == "Gwenaëlle Le Bihan"]
+    assert sorted(after[full]["liens"]) == sorted(before)
+    assert pd.read_csv(out)["facilitator"].tolist() == [full]
