@@ -38,6 +38,7 @@ bench: $(STAMP)   # long: theme engine against human codes and baselines, scale,
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/privacy_recall.py
 	$(BIN)/python benchmarks/report_print.py --run-sample   # needs chromium + poppler-utils (apt)
+	$(BIN)/python benchmarks/privacy_precision.py
 
 sample: $(STAMP)
 	$(BIN)/areas sample generate --out data/sample

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from ..errors import AreasError
 
 #: Sub-command modules, in the order they appear in ``areas --help``.
-GROUPS = ("ingest", "themes", "cycle", "sample", "qda")
+GROUPS = ("ingest", "privacy", "themes", "cycle", "sample", "qda")
 
 _TRANSLATIONS = {
     "the following arguments are required: ": "arguments obligatoires manquants : ",

@@ -20,7 +20,6 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import pandas as pd
 
@@ -29,6 +28,7 @@ from ..io import column_letter, read_records, write_excel_csv, write_machine_csv
 from ..text import slugify
 from .dictionary import Dictionary, load_dictionary, save_dictionary
 from .draft import infer_dictionary, unique_headers
+from ..privacy.protocol import TextPseudonymizer  # the protocol lives with the pseudonymiser
 from .validate import validate_and_type
 
 __all__ = [
@@ -43,23 +43,6 @@ __all__ = [
 ]
 
 _SEP_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
-
-
-class TextPseudonymizer(Protocol):
-    """What ingest needs from :class:`areas_analysis.privacy.Pseudonymizer`."""
-
-    def pseudonymize(self, text: str) -> str:
-        """Replace names, e-mails and phone numbers in free text."""
-        ...
-
-    def pseudonymize_name(self, name: str) -> str:
-        """Stable token of a bare person name."""
-        ...
-
-    def pseudonymize_frame(self, df: pd.DataFrame, text_columns: Sequence[str],
-                           name_columns: Sequence[str] = ()) -> pd.DataFrame:
-        """New frame with the given columns pseudonymised."""
-        ...
 
 
 @dataclass
