@@ -295,8 +295,8 @@ def corrected_prevalence(
                                                for p in per_stratum], tuning=tuning, confidence=confidence)
                 else:
                     res = regression_estimate(yj[lab], fj[lab], fj[~lab], tuning=tuning, confidence=confidence)
-                rec.update(proportion=res["estimate"], ic_bas=res["low"], ic_haut=res["high"], **{"lambda": res["lam"]},
-                           methode=METHOD_CORRECTED)
+                rec.update(proportion=res["estimate"], ic_bas=res["low"], ic_haut=res["high"],
+                           **{"lambda": res["lam"]}, methode=METHOD_CORRECTED)
             else:
                 rec.update(proportion=float(fj.mean()), ic_bas=np.nan, ic_haut=np.nan, **{"lambda": np.nan},
                            methode=METHOD_UNCORRECTED if not has_gold else
@@ -324,11 +324,12 @@ def describe_corrected_prevalence(table: pd.DataFrame, *, by: Sequence[str] = ()
     n_val = int(groups["n_valides"].sum())
     level = fr_num(100 * confidence, 0)
     if not table["methode"].eq(METHOD_CORRECTED).any():
-        return (f"**Comptages machine non corrigés.** Aucun échantillon aléatoire de {unit_label} n'a été codé par "
-                f"un humain : les parts ci-dessous ({fr_num(total, 0)} {unit_label}) sont celles des codes de la "
-                "machine, sans correction de ses erreurs et sans intervalle de confiance (un intervalle ne "
+        return (f"**Comptages machine non corrigés.** Aucun échantillon aléatoire de {unit_label} n'a été codé "
+                f"par un humain : les parts ci-dessous ({fr_num(total, 0)} {unit_label}) sont celles des codes "
+                "de la machine, sans correction de ses erreurs et sans intervalle de confiance (un intervalle ne "
                 "mesurerait que le hasard, pas l'erreur de codage, qui peut être bien plus grande). Tirez un "
-                "échantillon de validation (« areas themes sample ») et codez-le pour obtenir des parts corrigées.")
+                "échantillon de validation (« areas themes sample ») et codez-le pour obtenir des parts "
+                "corrigées.")
     text = (f"Part des {unit_label} évoquant chaque thème" + (f" selon {', '.join(by_cols)}" if by_cols else "")
             + f", corrigée des erreurs de la machine grâce aux {fr_num(n_val, 0)} {unit_label} d'un échantillon "
             f"aléatoire codé par des humains (sur {fr_num(total, 0)}) : inférence « prediction-powered » "
