@@ -42,13 +42,15 @@ from ..errors import InputError, Problem
 from ..tables import as_list, check_confidence, fr_list, fr_num, require_columns, set_note
 from ._common import fill_group_na, normalise_ids
 
-__all__ = ["METHOD_CORRECTED", "METHOD_UNCORRECTED", "corrected_prevalence", "describe_corrected_prevalence",
-           "regression_estimate", "stratified_estimate", "suggest_sample_size"]
+__all__ = ["METHOD_CORRECTED", "METHOD_UNCORRECTED", "METHOD_UNVALIDATED", "corrected_prevalence",
+           "describe_corrected_prevalence", "regression_estimate", "stratified_estimate", "suggest_sample_size"]
 
 #: Label of the corrected estimate (column ``methode``).
 METHOD_CORRECTED = "corrigée (échantillon de validation humain, PPI)"
 #: Label of the plain machine share when no human random sample exists.
 METHOD_UNCORRECTED = "comptage machine non corrigé (aucun échantillon de validation)"
+#: Label of a theme no human coded in the validation sample (added to the codebook after the human coding).
+METHOD_UNVALIDATED = "non validé : aucun exemple humain dans l'échantillon de validation (comptage machine)"
 #: Pseudo-count of the rectifier variance floor: with no disagreement observed among n human-coded texts
 #: the rectifier variance is floored at q(1 − q), q = 1 / (n + 2) (Laplace's rule of succession), so that a
 #: small sample where the machine happened to agree everywhere does not yield a zero-width interval.
@@ -191,6 +193,8 @@ def corrected_prevalence(
     tuning: Tuning | float = "puissance",
     confidence: float = 0.95,
     unit_label: str = "unités",
+    unvalidated: Sequence[str] | None = None,
+    unvalidated_machine: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Share of units raising each theme, corrected with the human random sample (overall or per group).
 
@@ -221,12 +225,18 @@ def corrected_prevalence(
         tuning: λ choice, see :func:`regression_estimate`.
         confidence: Level of the intervals.
         unit_label: French plural noun of the counted units for the note.
+        unvalidated: Themes the human coders could not code (added to the codebook after the human
+            coding). Default: the themes with no human positive in ``gold``. Their share cannot be
+            corrected (the humans' zeros say nothing): machine share, no interval, « non validé ».
+        unvalidated_machine: Machine coding used for the unvalidated themes (e.g. the codebook coding;
+            default ``machine``), long ``id, theme_id``, each row counting 1.
 
     Returns:
         New DataFrame: the ``by`` columns, ``theme_id``, ``n`` (units), ``n_valides`` (human-coded units),
         ``proportion`` (corrected share; machine share without validation), ``ic_bas``, ``ic_haut`` (NaN
         without validation), ``proportion_machine`` (uncorrected), ``proportion_humaine`` (share in the
-        human sample), ``lambda``, ``methode``. ``attrs["note"]`` holds the French note,
+        human sample), ``lambda``, ``methode``, ``effectif`` (estimated units raising the theme,
+        ``round(proportion × n)``, for the charts). ``attrs["note"]`` holds the French note,
         ``attrs["valide"]`` says whether the correction was possible.
     """
     check_confidence(confidence)
@@ -253,9 +263,18 @@ def corrected_prevalence(
     f_units = _indicators(machine, u["_uid"], theme_list, value_col, "codage machine")
     labelled_units = np.zeros(len(u), dtype=bool)
     y_units = np.zeros_like(f_units)
+    not_valid: set[str] = set()
     if has_gold:
         labelled_units = u["_uid"].isin(set(normalise_ids(gold["id"]).dropna())).to_numpy()
         y_units = _indicators(gold, u["_uid"], theme_list, None, "codage humain")
+        if unvalidated is None:
+            not_valid = {t for j, t in enumerate(theme_list) if y_units[labelled_units, j].sum() == 0}
+        else:
+            not_valid = set(unvalidated)
+        if not_valid and unvalidated_machine is not None:
+            alt = _indicators(unvalidated_machine, u["_uid"], theme_list, None, "codage machine")
+            cols = [j for j, t in enumerate(theme_list) if t in not_valid]
+            f_units[:, cols] = alt[:, cols]
 
     # aggregate to the counted unit (respondent): max over its texts; labelled only if all its texts are
     cid = u["_cid"].to_numpy()
@@ -289,7 +308,10 @@ def corrected_prevalence(
             rec = {**dict(zip(key, gkey, strict=True)), "theme_id": t, "n": len(idx), "n_valides": int(lab.sum()),
                    "proportion_machine": float(fj.mean()),
                    "proportion_humaine": float(yj[lab].mean()) if lab.any() else np.nan}
-            if has_gold and lab.any():
+            if t in not_valid:
+                rec.update(proportion=float(fj.mean()), ic_bas=np.nan, ic_haut=np.nan, **{"lambda": np.nan},
+                           methode=METHOD_UNVALIDATED)
+            elif has_gold and lab.any():
                 if use_strata:
                     res = stratified_estimate([(yj[p][lab[p]], fj[p][lab[p]], fj[p][~lab[p]])
                                                for p in per_stratum], tuning=tuning, confidence=confidence)
@@ -305,6 +327,7 @@ def corrected_prevalence(
     cols = [*by_cols, "theme_id", "n", "n_valides", "proportion", "ic_bas", "ic_haut", "proportion_machine",
             "proportion_humaine", "lambda", "methode"]
     out = pd.DataFrame(rows, columns=[*key, *cols[len(by_cols):]])[cols]
+    out["effectif"] = np.rint(out["proportion"] * out["n"]).astype("int64")
     order = {t: i for i, t in enumerate(theme_list)}
     out = out.sort_values([*by_cols, "theme_id"], key=lambda s: s.map(order) if s.name == "theme_id" else s,
                           kind="stable").reset_index(drop=True)
@@ -340,7 +363,12 @@ def describe_corrected_prevalence(table: pd.DataFrame, *, by: Sequence[str] = ()
     big = table.loc[gap >= 0.05, "theme_id"].astype(str).drop_duplicates().tolist()
     if big:
         text += f" Écart d'au moins 5 points entre part brute et part corrigée : {fr_list(big)}."
-    missing = table.loc[~table["methode"].eq(METHOD_CORRECTED)]
+    nv = table.loc[table["methode"].eq(METHOD_UNVALIDATED), "theme_id"].astype(str).drop_duplicates().tolist()
+    if nv:
+        text += (f" Thèmes « non validé » (aucun exemple dans l'échantillon codé par des humains, par exemple "
+                 "ajoutés à la grille après le codage) : part brute de la machine, sans intervalle : "
+                 f"{fr_list(nv)} ; leurs textes probables sont à relire.")
+    missing = table.loc[~table["methode"].isin([METHOD_CORRECTED, METHOD_UNVALIDATED])]
     if by_cols and len(missing):
         names = [" / ".join(str(r[c]) for c in by_cols) for _, r in missing.drop_duplicates(by_cols).iterrows()]
         text += f" Groupes sans texte codé par un humain, non corrigés et sans intervalle : {fr_list(names)}."

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +36,8 @@ from .codebook import Codebook, CodebookModel
 from .codings import normalize_coding, read_csv_table
 from .extend import text_features
 
-__all__ = ["REVIEW", "SAMPLE_COL", "VALIDATION", "cross_fitted_predictions", "draw_validation_sample",
+__all__ = ["REVIEW", "SAMPLE_COL", "VALIDATION", "ValidationData", "cross_fitted_predictions",
+           "draw_validation_sample", "prepare_validation",
            "new_theme_review_ids", "read_validation_codings", "split_codings", "unvalidated_themes",
            "write_draw_record"]
 
@@ -270,3 +273,93 @@ def new_theme_review_ids(machine: pd.DataFrame, themes: Sequence[str], *, n: int
     out = m.groupby("theme_id", sort=True).head(n)[["id", "theme_id", "score"]].reset_index(drop=True)
     out["raison"] = "thème non validé : ajouté après le codage humain, à vérifier"
     return out
+
+
+@dataclass(frozen=True)
+class ValidationData:
+    """What corrected shares need for one corpus: the human validation codes and the machine's predictions.
+
+    Attributes:
+        validation: Human codes of the random validation sample (empty when none).
+        review: Human codes of the review queue (kept apart: never used for estimates).
+        predictions: Cross-fitted machine predictions ``id, theme_id, prediction`` (``None`` without
+            validation sample).
+        machine: The published machine coding (``id, theme_id``), used as plain counts without validation
+            and for the unvalidated themes.
+        themes: Theme ids reported.
+        unvalidated: Themes with no human example in the validation sample (« non validé »).
+        id_col: Id column of the texts.
+    """
+
+    validation: pd.DataFrame
+    review: pd.DataFrame
+    predictions: pd.DataFrame | None
+    machine: pd.DataFrame
+    themes: list[str]
+    unvalidated: list[str]
+    id_col: str
+
+    @property
+    def validated(self) -> bool:
+        """Whether a random validation sample exists (shares can be corrected)."""
+        return not self.validation.empty
+
+    def prevalence(self, units: pd.DataFrame, by: str | Sequence[str] | None = None, **kwargs: Any
+                   ) -> pd.DataFrame:
+        """Corrected shares (:func:`~areas_analysis.quantify.corrected.corrected_prevalence`) of ``units``.
+
+        Keyword arguments are passed on (``count_col``, ``strata_col``, ``unit_label``, ``confidence``).
+        """
+        from ..quantify.corrected import corrected_prevalence
+
+        machine = self.machine[["id", "theme_id"]].dropna(subset=["theme_id"])
+        if self.validated and self.predictions is not None:
+            return corrected_prevalence(units, self.predictions, self.validation, by, unit_col=self.id_col,
+                                        themes=self.themes, value_col="prediction", unvalidated=self.unvalidated,
+                                        unvalidated_machine=machine, **kwargs)
+        return corrected_prevalence(units, machine, None, by, unit_col=self.id_col, themes=self.themes, **kwargs)
+
+    def review_new_themes(self, n: int = 20) -> pd.DataFrame:
+        """Likely members of the unvalidated themes to queue for review (:func:`new_theme_review_ids`)."""
+        done = list(self.validation["id"].astype(str)) + list(self.review["id"].astype(str))
+        return new_theme_review_ids(self.machine, self.unvalidated, n=n, exclude=done)
+
+
+def prepare_validation(
+    df: pd.DataFrame,
+    text_col: str,
+    codebook: Codebook,
+    *,
+    id_col: str,
+    machine: pd.DataFrame,
+    gold: pd.DataFrame | str | Path | None = None,
+    seed: int = 42,
+) -> ValidationData:
+    """Read the human codes, keep the random validation sample apart and cross-fit the machine on it.
+
+    Args:
+        df: The texts (segments or answers).
+        text_col: Text column.
+        codebook: The codebook (its ids are the reported themes; its scores help the machine).
+        id_col: Id column of ``df``.
+        machine: The published machine coding (e.g. ``code_and_check(...).codings``).
+        gold: Human coding file or table (``echantillon`` column: validation / revue); ``None`` or ``""``:
+            no validation sample, shares stay plain machine counts.
+        seed: Seed of the cross-fitting folds.
+    """
+    if isinstance(gold, str | Path) and str(gold):
+        val, rev = read_validation_codings(gold)
+    elif isinstance(gold, pd.DataFrame) and not gold.empty:
+        val, rev = split_codings(gold)
+    else:
+        val = rev = pd.DataFrame({"id": pd.Series(dtype="string"), "theme_id": pd.Series(dtype="string")})
+    ids = set(df[id_col].astype(str))
+    val = val[val["id"].astype(str).isin(ids)].reset_index(drop=True)
+    themes = list(codebook.ids)
+    unvalidated = unvalidated_themes(themes, val) if not val.empty else []
+    preds = None
+    if not val.empty:
+        learn = [t for t in themes if t not in unvalidated]
+        preds = cross_fitted_predictions(df, text_col, val, id_col=id_col, codebook=codebook, themes=learn,
+                                         seed=seed)
+    return ValidationData(val, rev, preds, machine, themes, unvalidated, id_col)
