@@ -235,9 +235,9 @@ def corrected_prevalence(
         New DataFrame: the ``by`` columns, ``theme_id``, ``n`` (units), ``n_valides`` (human-coded units),
         ``proportion`` (corrected share; machine share without validation), ``ic_bas``, ``ic_haut`` (NaN
         without validation), ``proportion_machine`` (uncorrected), ``proportion_humaine`` (share in the
-        human sample), ``lambda``, ``methode``, ``effectif`` (estimated units raising the theme,
-        ``round(proportion × n)``, for the charts). ``attrs["note"]`` holds the French note,
-        ``attrs["valide"]`` says whether the correction was possible.
+        human sample), ``lambda``, ``methode``, ``erreur_type`` (standard error), ``effectif`` (estimated
+        units raising the theme, ``round(proportion × n)``, for the charts). ``attrs["note"]`` holds the
+        French note, ``attrs["valide"]`` says whether the correction was possible.
     """
     check_confidence(confidence)
     by_cols = as_list(by)
@@ -318,14 +318,14 @@ def corrected_prevalence(
                 else:
                     res = regression_estimate(yj[lab], fj[lab], fj[~lab], tuning=tuning, confidence=confidence)
                 rec.update(proportion=res["estimate"], ic_bas=res["low"], ic_haut=res["high"],
-                           **{"lambda": res["lam"]}, methode=METHOD_CORRECTED)
+                           **{"lambda": res["lam"]}, methode=METHOD_CORRECTED, erreur_type=res["se"])
             else:
                 rec.update(proportion=float(fj.mean()), ic_bas=np.nan, ic_haut=np.nan, **{"lambda": np.nan},
                            methode=METHOD_UNCORRECTED if not has_gold else
                            "non corrigée : aucun texte de ce groupe dans l'échantillon de validation")
             rows.append(rec)
     cols = [*by_cols, "theme_id", "n", "n_valides", "proportion", "ic_bas", "ic_haut", "proportion_machine",
-            "proportion_humaine", "lambda", "methode"]
+            "proportion_humaine", "lambda", "methode", "erreur_type"]
     out = pd.DataFrame(rows, columns=[*key, *cols[len(by_cols):]])[cols]
     out["effectif"] = np.rint(out["proportion"] * out["n"]).astype("int64")
     order = {t: i for i, t in enumerate(theme_list)}
