@@ -106,7 +106,8 @@ def regression_estimate(
         confidence: Level of the interval.
 
     Returns:
-        ``estimate, se, low, high`` (clipped to [0, 1]), ``lam``, ``n`` (human-coded), ``N`` (all texts).
+        ``estimate, se, low, high`` (clipped to [0, 1]), ``lam``, ``n`` (human-coded), ``N`` (all texts),
+        ``raw`` (the estimate before clipping, for combining strata).
     """
     check_confidence(confidence)
     y = np.asarray(y, dtype=float)
@@ -115,8 +116,8 @@ def regression_estimate(
     n, m = len(y), len(f_unl)
     big_n = n + m
     if n == 0:
-        return {"estimate": np.nan, "se": np.nan, "low": np.nan, "high": np.nan, "lam": np.nan, "n": 0,
-                "N": big_n}
+        return {"estimate": np.nan, "se": np.nan, "low": np.nan, "high": np.nan, "lam": np.nan, "raw": np.nan,
+                "n": 0, "N": big_n}
     lam = _lambda(y, f_lab, f_unl, tuning, finite_population)
     d = y - lam * f_lab
     # unbiased S² in the finite-population form (Cochran 1977, eq. 2.19); ppi_py's 1/n form otherwise
@@ -132,8 +133,9 @@ def regression_estimate(
         var = var_d / n + (lam**2 * float(np.var(f_unl)) / m if m else 0.0)
     se = float(np.sqrt(max(var, 0.0)))
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
-    return {"estimate": float(est), "se": se, "low": float(np.clip(est - z * se, 0, 1)),
-            "high": float(np.clip(est + z * se, 0, 1)), "lam": lam, "n": n, "N": big_n}
+    # a share lies in [0, 1]: the estimate (which the rectifier can push just below 0) and the bounds are clipped
+    return {"estimate": float(np.clip(est, 0, 1)), "se": se, "low": float(np.clip(est - z * se, 0, 1)),
+            "high": float(np.clip(est + z * se, 0, 1)), "lam": lam, "n": n, "N": big_n, "raw": float(est)}
 
 
 def stratified_estimate(
@@ -158,10 +160,10 @@ def stratified_estimate(
         return {"estimate": np.nan, "se": np.nan, "low": np.nan, "high": np.nan, "lam": np.nan,
                 "n": sum(p["n"] for p in parts), "N": big_n}
     w = np.array([p["N"] / big_n for p in parts])
-    est = float(np.sum(w * [p["estimate"] for p in parts]))
+    est = float(np.sum(w * [p["raw"] for p in parts]))
     se = float(np.sqrt(np.sum(w**2 * np.square([p["se"] for p in parts]))))
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
-    return {"estimate": est, "se": se, "low": float(np.clip(est - z * se, 0, 1)),
+    return {"estimate": float(np.clip(est, 0, 1)), "se": se, "low": float(np.clip(est - z * se, 0, 1)),
             "high": float(np.clip(est + z * se, 0, 1)), "lam": float(np.sum(w * [p["lam"] for p in parts])),
             "n": sum(p["n"] for p in parts), "N": big_n}
 
