@@ -191,6 +191,7 @@ def cross_fitted_predictions(
     folds: int = CROSS_FIT_FOLDS,
     seed: int = 42,
     c: float = 1.0,
+    features: Any = None,
 ) -> pd.DataFrame:
     """Machine predictions for every text, never from a model that saw the text's human code.
 
@@ -199,6 +200,8 @@ def cross_fitted_predictions(
     every other text gets the mean prediction of the fold models. Model: one L2 logistic regression per
     theme on the supervised-coding features (:func:`~areas_analysis.themes.extend.text_features`, with the
     codebook's scores when given). A theme with no human positive in a training fold predicts 0.
+    ``features`` (a matrix with one row per text of ``df``, e.g. from ``text_features``) skips the feature
+    computation, which is unsupervised and can be shared between several human samples.
 
     Returns:
         Long ``id, theme_id, prediction`` (probability in [0, 1]; one row per text and theme).
@@ -214,8 +217,11 @@ def cross_fitted_predictions(
     if len(gold_ids) < 2:
         raise AreasError("Il faut au moins 2 textes codés par un humain pour corriger les parts.")
     theme_list = list(themes) if themes is not None else sorted(gold["theme_id"].dropna().astype(str).unique())
-    cb_model = CodebookModel(codebook).fit(texts) if codebook is not None else None
-    x = text_features(texts, codebook_model=cb_model)
+    if features is None:
+        cb_model = CodebookModel(codebook).fit(texts) if codebook is not None else None
+        x = text_features(texts, codebook_model=cb_model)
+    else:
+        x = features
     g_rows = np.array([pos[g] for g in gold_ids])
     y = np.zeros((len(gold_ids), len(theme_list)))
     gi = {g: i for i, g in enumerate(gold_ids)}
