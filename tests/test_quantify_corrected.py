@@ -139,3 +139,15 @@ def test_sample_size_suggestion():
     assert suggest_sample_size(0.5, 0.05) == 385
     assert suggest_sample_size([0.1, 0.5], 0.05, population=1000) == 278
     assert suggest_sample_size(0.5, 0.05, agreement_r2=0.5) < 200
+
+
+def test_human_only_interval_is_wilson_with_the_finite_population_correction():
+    from areas_analysis.quantify import wilson_interval
+
+    y = np.r_[np.ones(3), np.zeros(47)]
+    res = regression_estimate(y, np.zeros(50), np.zeros(10**6), tuning="humain")
+    lo, hi = wilson_interval(3, 50)
+    assert res["high"] == pytest.approx(float(hi), abs=1e-4)  # the normal interval would be shorter above
+    assert res["low"] <= float(lo)  # union with the normal interval: never shorter below
+    none = regression_estimate(np.zeros(50), np.zeros(50), np.zeros(10**6), tuning="humain")
+    assert none["high"] == pytest.approx(float(wilson_interval(0, 50)[1]), abs=1e-4)

@@ -124,18 +124,45 @@ def regression_estimate(
     var_d = float(np.var(d, ddof=1 if finite_population else 0)) if n > 1 else 0.25
     q = VARIANCE_FLOOR_PSEUDO / (n + 2 * VARIANCE_FLOOR_PSEUDO)
     var_d = max(var_d, q * (1 - q))
+    fpc = 1 - n / big_n
     if finite_population:
         unl_total = lam * f_unl.sum() + m * d.mean() if m else 0.0
         est = (y.sum() + unl_total) / big_n
-        var = var_d / n * (1 - n / big_n)
+        var = var_d / n * fpc
     else:
         est = (lam * f_unl.mean() if m else 0.0) + d.mean()
         var = var_d / n + (lam**2 * float(np.var(f_unl)) / m if m else 0.0)
     se = float(np.sqrt(max(var, 0.0)))
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    low, high = est - z * se, est + z * se
+    # score-type part of the variance: S²(Y − λf) = [S²(Y − λf) − S²(Y)] + θ(1 − θ), the human codes' variance
+    # taken at the candidate share θ as in Wilson's interval (see _score_interval)
+    var_y = float(np.var(y, ddof=1)) if n > 1 else 0.25
+    k, a = fpc / n, (var_d - var_y) * fpc / n
+    if finite_population:
+        low, high = _score_interval(est, k, a, z, low, high)
     # a share lies in [0, 1]: the estimate (which the rectifier can push just below 0) and the bounds are clipped
-    return {"estimate": float(np.clip(est, 0, 1)), "se": se, "low": float(np.clip(est - z * se, 0, 1)),
-            "high": float(np.clip(est + z * se, 0, 1)), "lam": lam, "n": n, "N": big_n, "raw": float(est)}
+    return {"estimate": float(np.clip(est, 0, 1)), "se": se, "low": float(np.clip(low, 0, 1)),
+            "high": float(np.clip(high, 0, 1)), "lam": lam, "n": n, "N": big_n, "raw": float(est),
+            "score_k": k, "score_a": a}
+
+
+def _score_interval(est: float, k: float, a: float, z: float, low: float, high: float) -> tuple[float, float]:
+    """Widen the normal interval to the score-type interval where the latter is wider (rare themes).
+
+    Solves (θ − θ̂)² = z² (a + k θ(1 − θ)) — Wilson's construction (Wilson 1927) with the rectifier's
+    variance split into the human codes' binomial part θ(1 − θ), evaluated at θ, and the part the machine
+    removes (``a`` ≤ 0 when the machine helps). With λ = 0 this is exactly Wilson's interval with the
+    finite-population correction. Near 0 % the normal interval is too short (few human positives); the
+    returned interval is the union of both.
+    """
+    zk = z * z * k
+    qa, qb, qc = 1 + zk, -(2 * est + zk), est * est - z * z * a
+    disc = qb * qb - 4 * qa * qc
+    if disc < 0:
+        return low, high
+    root = float(np.sqrt(disc))
+    return min(low, (-qb - root) / (2 * qa)), max(high, (-qb + root) / (2 * qa))
 
 
 def stratified_estimate(
@@ -163,8 +190,12 @@ def stratified_estimate(
     est = float(np.sum(w * [p["raw"] for p in parts]))
     se = float(np.sqrt(np.sum(w**2 * np.square([p["se"] for p in parts]))))
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
-    return {"estimate": float(np.clip(est, 0, 1)), "se": se, "low": float(np.clip(est - z * se, 0, 1)),
-            "high": float(np.clip(est + z * se, 0, 1)), "lam": float(np.sum(w * [p["lam"] for p in parts])),
+    # score-type widening with the strata's binomial parts taken at the common share θ
+    k = float(np.sum(w**2 * [p["score_k"] for p in parts]))
+    a = float(np.sum(w**2 * [p["score_a"] for p in parts]))
+    low, high = _score_interval(est, k, a, z, est - z * se, est + z * se)
+    return {"estimate": float(np.clip(est, 0, 1)), "se": se, "low": float(np.clip(low, 0, 1)),
+            "high": float(np.clip(high, 0, 1)), "lam": float(np.sum(w * [p["lam"] for p in parts])),
             "n": sum(p["n"] for p in parts), "N": big_n}
 
 
