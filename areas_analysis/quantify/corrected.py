@@ -121,9 +121,9 @@ def regression_estimate(
     lam = _lambda(y, f_lab, f_unl, tuning, finite_population)
     d = y - lam * f_lab
     # unbiased S² in the finite-population form (Cochran 1977, eq. 2.19); ppi_py's 1/n form otherwise
-    var_d = float(np.var(d, ddof=1 if finite_population else 0)) if n > 1 else 0.25
+    var_d_raw = float(np.var(d, ddof=1 if finite_population else 0)) if n > 1 else 0.25
     q = VARIANCE_FLOOR_PSEUDO / (n + 2 * VARIANCE_FLOOR_PSEUDO)
-    var_d = max(var_d, q * (1 - q))
+    var_d = max(var_d_raw, q * (1 - q))
     fpc = 1 - n / big_n
     if finite_population:
         unl_total = lam * f_unl.sum() + m * d.mean() if m else 0.0
@@ -138,7 +138,7 @@ def regression_estimate(
     # score-type part of the variance: S²(Y − λf) = [S²(Y − λf) − S²(Y)] + θ(1 − θ), the human codes' variance
     # taken at the candidate share θ as in Wilson's interval (see _score_interval)
     var_y = float(np.var(y, ddof=1)) if n > 1 else 0.25
-    k, a = fpc / n, (var_d - var_y) * fpc / n
+    k, a = fpc / n, (var_d_raw - var_y) * fpc / n
     if finite_population:
         low, high = _score_interval(est, k, a, z, low, high)
     # a share lies in [0, 1]: the estimate (which the rectifier can push just below 0) and the bounds are clipped
