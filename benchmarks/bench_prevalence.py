@@ -156,12 +156,47 @@ def _markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def check_cycle(cycle_dir: Path, sample_dir: Path) -> pd.DataFrame:
+    """Coverage and errors of a sample cycle's two published tables against the generator's truth."""
+    from areas_analysis.report import read_table
+
+    truth_dir = sample_dir / "verite_terrain"
+    cb = load_codebook(sample_dir / "codebook.yaml")
+    seg = pd.read_csv(truth_dir / "segments_attendus.csv", dtype=str, keep_default_na=False)
+    seg_truth = pd.read_csv(truth_dir / "segments_themes.csv", dtype=str, keep_default_na=False)
+    t1 = theme_prevalence(seg_truth[seg_truth["theme_id"] != ""], seg, "commune", unit_col="segment_id",
+                          themes=cb.ids)[["commune", "theme_id", "proportion"]]
+    t1 = t1.rename(columns={"proportion": "vrai"})
+    ans = pd.read_csv(truth_dir / "reponses_attendues.csv", dtype=str, keep_default_na=False)
+    ans = ans[ans["questionnaire"] == "usagers"]
+    resp = pd.read_csv(truth_dir / "usagers_repondants.csv", dtype=str, keep_default_na=False)
+    ans = ans.merge(resp[["respondent_id", "statut"]], on="respondent_id")
+    ans_truth = pd.read_csv(truth_dir / "reponses_themes.csv", dtype=str, keep_default_na=False)
+    t2 = theme_prevalence(ans_truth[ans_truth["theme_id"] != ""], ans, "statut", unit_col="id",
+                          count_col="respondent_id", themes=cb.ids, unknown_ids="ignore")
+    t2 = t2[["statut", "theme_id", "proportion"]].rename(columns={"proportion": "vrai"})
+    tables = cycle_dir / "tables"
+    parts = []
+    for name, truth, key in (("ateliers_prevalence_commune.csv", t1, "commune"),
+                             ("questionnaires_prevalence_statut.csv", t2, "statut")):
+        pub = read_table(tables / name)
+        pub[key] = pub[key].astype(str)
+        parts.append(_score(pub[[key, "theme_id", "proportion", "ic_bas", "ic_haut"]], truth, [key, "theme_id"],
+                            f"cycle : {name}", "publiée"))
+    return pd.concat(parts, ignore_index=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=10, help="sample generator seeds (1..N)")
     ap.add_argument("--splits", type=int, default=3, help="random human splits per ELF question")
     ap.add_argument("--elf-questions", type=int, default=None, help="only the first N ELF questions")
+    ap.add_argument("--cycle", type=Path, help="only check this sample cycle's outputs (outputs/<cycle>)")
+    ap.add_argument("--sample", type=Path, default=Path("data/sample"), help="sample of that cycle")
     args = ap.parse_args()
+    if args.cycle is not None:
+        print(_markdown(summarise(check_cycle(args.cycle, args.sample))))
+        return 0
     t0 = time.time()
     parts = []
     print(f"Échantillon synthétique, {args.seeds} graine(s) :", flush=True)
