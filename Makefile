@@ -37,6 +37,7 @@ bench: $(STAMP)   # long: theme engine against human codes and baselines, scale,
 	$(BIN)/python benchmarks/bench_coding.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/privacy_recall.py
+	$(BIN)/python benchmarks/bench_prevalence.py --seeds 8 --splits 2   # ~20 min: corrected prevalence coverage
 
 sample: $(STAMP)
 	$(BIN)/areas sample generate --out data/sample
