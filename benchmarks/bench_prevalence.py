@@ -65,8 +65,10 @@ def _both(texts: pd.DataFrame, units: pd.DataFrame, gold: pd.DataFrame, by: str 
     """(corrected, uncorrected Wilson) tables of one corpus."""
     pred = cross_fitted_predictions(texts, "text", gold, id_col=id_col, themes=themes, seed=seed,
                                     features=features)
+    # every theme was known to the human coders (none added afterwards): a theme absent from the human
+    # sample is rare, not « non validé » — it gets its corrected share and interval
     corr = corrected_prevalence(units, pred, gold, by, unit_col=id_col, count_col=count_col,
-                                strata_col=strata_col, themes=themes, value_col="prediction")
+                                strata_col=strata_col, themes=themes, value_col="prediction", unvalidated=[])
     ext = extend_coding(texts, "text", gold, id_col=id_col, codebook=codebook, seed=seed)
     wil = theme_prevalence(ext.codings, units, by, unit_col=id_col, count_col=count_col, themes=themes)
     return corr, wil
