@@ -75,6 +75,7 @@ def test_new_themes_are_flagged_and_their_likely_members_queued():
     val = pd.DataFrame({"id": ["a", "b"], "theme_id": ["t1", None]})
     assert unvalidated_themes(["t1", "nouveau"], val) == ["nouveau"]
     assert unvalidated_themes(["t1"], None) == ["t1"]
-    machine = pd.DataFrame({"id": ["a", "c", "d", "e"], "theme_id": ["nouveau"] * 4, "score": [0.9, 0.2, 0.8, 0.5]})
+    machine = pd.DataFrame({"id": ["a", "c", "d", "e"], "theme_id": ["nouveau"] * 4,
+                            "score": [0.9, 0.2, 0.8, 0.5]})
     q = new_theme_review_ids(machine, ["nouveau"], n=2, exclude=["a"])
     assert q["id"].tolist() == ["d", "e"] and q["raison"].str.contains("non validé").all()
