@@ -97,6 +97,7 @@ def test_sample_is_stratified_deterministic_and_recorded(files, capsys):
     assert set(s["echantillon"]) == {"validation"} and s["theme_id"].eq("").all()
     rec = json.loads((d / "e1_tirage.json").read_text(encoding="utf-8"))
     assert rec["graine"] == 7 and rec["strates"] == "atelier" and sorted(rec["identifiants"]) == sorted(s["id"])
+    assert len(rec["entrees"]["sha256"]) == 64
 
 
 def test_sample_by_respondent_and_size_from_interval_width(files, capsys):

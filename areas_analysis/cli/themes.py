@@ -378,8 +378,11 @@ def _sample(args: argparse.Namespace) -> int:
         out.insert(1, "texte", out["id"].map(texts))
     out["theme_id"] = ""
     write_report_table(out, args.out)
+    import hashlib
+
+    digest = hashlib.sha256(Path(args.input).read_bytes()).hexdigest()
     record = write_draw_record(sample, _beside(args.out, "_tirage").with_suffix(".json"),
-                               inputs={"fichier": str(args.input)})
+                               inputs={"fichier": str(args.input), "sha256": digest})
     rec = sample.attrs["record"]
     print(f"{rec['unites_tirees']} unités tirées sur {rec['unites_population']} ({rec['textes_tires']} textes), "
           f"graine {args.seed}. À coder dans {args.out} (une ligne par thème ; theme_id vide = aucun thème) ; "
