@@ -79,3 +79,17 @@ def test_new_themes_are_flagged_and_their_likely_members_queued():
                             "score": [0.9, 0.2, 0.8, 0.5]})
     q = new_theme_review_ids(machine, ["nouveau"], n=2, exclude=["a"])
     assert q["id"].tolist() == ["d", "e"] and q["raison"].str.contains("non validé").all()
+
+
+def test_prepare_validation_without_human_sample_gives_plain_machine_counts():
+    from areas_analysis.quantify.corrected import METHOD_UNCORRECTED
+    from areas_analysis.themes import codebook_from_dict, prepare_validation
+
+    cb = codebook_from_dict({"version": "1", "themes": [{"id": "t", "label": "T"}, {"id": "u", "label": "U"}]})
+    df = pd.DataFrame({"id": ["a", "b", "c", "d"], "text": ["x", "y", "z", "w"], "g": ["1", "1", "2", "2"]})
+    machine = pd.DataFrame({"id": ["a", "b", "c", "d"], "theme_id": ["t", "t", "u", None]})
+    v = prepare_validation(df, "text", cb, id_col="id", machine=machine, gold=None)
+    assert not v.validated and v.predictions is None
+    out = v.prevalence(df, "g").set_index(["g", "theme_id"])
+    assert out.loc[("1", "t"), "proportion"] == 1.0 and out["methode"].eq(METHOD_UNCORRECTED).all()
+    assert out["ic_bas"].isna().all()
