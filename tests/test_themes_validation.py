@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from areas_analysis.errors import InputError
 from areas_analysis.themes.validation import (
@@ -62,8 +63,9 @@ def test_cross_fitted_prediction_of_a_human_coded_text_ignores_its_own_code():
     gold = pd.DataFrame({"id": [f"x{i}" for i in range(10)],
                          "theme_id": ["med", "med", "med", "bus", "bus", "bus", "bus", "med", None, None]})
     flipped = gold.assign(theme_id=gold["theme_id"].where(gold["id"] != "x0", None))
-    p1 = cross_fitted_predictions(df, "text", gold, id_col="id", themes=["med", "bus"], folds=5)
-    p2 = cross_fitted_predictions(df, "text", flipped, id_col="id", themes=["med", "bus"], folds=5)
+    x = TfidfVectorizer().fit_transform(texts)  # any unsupervised features: the property is the cross-fitting
+    p1 = cross_fitted_predictions(df, "text", gold, id_col="id", themes=["med", "bus"], folds=5, features=x)
+    p2 = cross_fitted_predictions(df, "text", flipped, id_col="id", themes=["med", "bus"], folds=5, features=x)
     key = (p1["id"] == "x0") & (p1["theme_id"] == "med")
     assert p1.loc[key, "prediction"].item() == pytest.approx(p2.loc[key, "prediction"].item())
     other = (p1["id"] == "x12") & (p1["theme_id"] == "med")  # unlabelled: mean of fold models, which changed
