@@ -50,7 +50,10 @@ def test_reliability_uses_the_method_that_agrees_best_with_humans(checked, comme
         chosen = rel.at[t, "kappa"]
         assert np.isnan(chosen) or chosen >= np.nan_to_num(k, nan=-2) or chosen == rel.at[t, "kappa_extension"]
     assert "Fiabilité du codage" in checked.statement and "F1 =" in checked.statement
-    assert set(rel["fiabilite"]) <= {"très bon", "bon", "modéré", "passable", "faible", "non mesurée"}
+    assert set(rel["fiabilite"]) <= {"très bon", "bon", "modéré", "passable", "faible", "non mesurée",
+                                     "non évaluable (moins de 10 exemples humains)"}
+    few = rel["n_codes_humains"] < 10  # too few human examples: no reliability band (issue 12)
+    assert rel.loc[few & rel["kappa"].notna(), "fiabilite"].str.startswith("non évaluable").all()
     assert "κ de Cohen" in checked.reliability.attrs["note"] and "F1" in checked.overall.attrs["note"]
 
 

@@ -103,6 +103,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--coder-b", metavar="NOM", help="ne garder que ce codeur dans B (colonne coder)")
     g.set_defaults(func=_agreement)
 
+    _register_validation(cmds)
+
 
 def _input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", type=Path, metavar="ENTREE.csv", help="tableau des textes (CSV , ou ;)")
@@ -302,4 +304,130 @@ def _agreement(args: argparse.Namespace) -> int:
         conf = conf.rename(columns={"theme_id": "theme", "coded_by": "code_par"})
         conf_path = write_report_table(conf, _beside(args.out, "_desaccords"))
         print(f"Rapport écrit dans {args.out} ; désaccords dans {conf_path}")
+    return 0
+
+
+# --------------------------------------------------------------------------- validation sample and prevalence
+# (issue 12: `themes sample` draws the random validation sample; `themes prevalence` corrects shares with it)
+
+
+def _register_validation(cmds: argparse._SubParsersAction) -> None:
+    s = cmds.add_parser("sample", help="tirer l'échantillon aléatoire de validation à coder à la main",
+                        description="Tire au hasard (stratifié, graine fixée) les textes à coder par un humain "
+                        "pour mesurer l'accord et corriger les parts de thèmes. Écrit SORTIE.csv (à remplir : "
+                        "theme_id, une ligne par thème, vide = aucun thème) et SORTIE_tirage.json (graine, "
+                        "strates, identifiants). Cet échantillon ne remplace pas la file de relecture.")
+    s.add_argument("input", type=Path, metavar="ENTREE.csv", help="tableau des textes (CSV , ou ;)")
+    s.add_argument("--id-col", required=True, metavar="COL", help="colonne des identifiants")
+    s.add_argument("--text-col", metavar="COL", help="colonne des textes (recopiée pour les codeurs)")
+    size = s.add_mutually_exclusive_group(required=True)
+    size.add_argument("--size", type=int, metavar="N", help="nombre d'unités à tirer")
+    size.add_argument("--share", type=float, metavar="P", help="part des unités à tirer (ex. 0,3)")
+    size.add_argument("--half-width", type=float, metavar="H",
+                      help="demi-largeur visée de l'intervalle à 95 %% (ex. 0,05 = ± 5 points) : "
+                      "la taille est calculée")
+    s.add_argument("--expected", type=float, default=0.5, metavar="P",
+                   help="part attendue du thème le plus fréquent pour --half-width (défaut : 0,5, le pire cas)")
+    s.add_argument("--strata-col", metavar="COL", help="strates (atelier, groupe, question)")
+    s.add_argument("--cluster-col", metavar="COL",
+                   help="tirer des répondants entiers (ex. respondent_id) : nécessaire pour les parts par "
+                   "répondant")
+    s.add_argument("--seed", type=int, default=42, help="graine aléatoire (défaut : 42)")
+    s.add_argument("--out", type=Path, required=True, metavar="SORTIE.csv", help="échantillon à coder")
+    s.set_defaults(func=_sample)
+
+    v = cmds.add_parser("prevalence", help="parts de thèmes corrigées grâce à l'échantillon de validation",
+                        description="Code tous les textes (extension du codage humain, avec la grille si donnée) "
+                        "et estime la part de textes évoquant chaque thème, corrigée des erreurs de la machine "
+                        "avec l'échantillon aléatoire codé par des humains (inférence « prediction-powered »). "
+                        "GOLD.csv : id, theme_id (theme_id vide = codé, aucun thème) ; tous ses textes doivent "
+                        "appartenir à l'échantillon aléatoire (lignes « echantillon = revue » écartées).")
+    _input_args(v)
+    v.add_argument("--gold", type=Path, required=True, metavar="GOLD.csv",
+                   help="codage humain de l'échantillon aléatoire de validation")
+    v.add_argument("--codebook", type=Path, metavar="CB.yaml", help="grille de codage (indices pour la machine)")
+    v.add_argument("--by", metavar="COL", help="parts par groupe de cette colonne")
+    v.add_argument("--strata-col", metavar="COL", help="colonne de strates du tirage de l'échantillon")
+    v.add_argument("--count-col", metavar="COL",
+                   help="compter des répondants (ex. respondent_id) : un thème dans l'une de leurs réponses")
+    v.add_argument("--confidence", type=float, default=0.95, help="niveau des intervalles (défaut : 0,95)")
+    v.add_argument("--seed", type=int, default=42, help="graine aléatoire (défaut : 42)")
+    v.set_defaults(func=_prevalence)
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from ..quantify.corrected import suggest_sample_size
+    from ..tables import fr_num
+    from ..themes.codings import read_csv_table
+    from ..themes.validation import draw_validation_sample, write_draw_record
+
+    cols = [c for c in (args.id_col, args.text_col, args.strata_col, args.cluster_col) if c]
+    df = read_csv_table(args.input, required=cols, what="tableau des textes")
+    size = args.size
+    if args.half_width is not None:
+        n_units = df[args.cluster_col].nunique() if args.cluster_col else len(df)
+        size = suggest_sample_size(args.expected, args.half_width, population=int(n_units))
+        print(f"Pour un intervalle à 95 % de ± {fr_num(100 * args.half_width, 1)} points sur une part proche de "
+              f"{fr_num(100 * args.expected, 0)} %, sans compter sur la machine : {size} unités à coder sur "
+              f"{n_units} (moins si la machine est fiable).")
+    sample = draw_validation_sample(df, id_col=args.id_col, size=size, share=args.share,
+                                    strata_col=args.strata_col, cluster_col=args.cluster_col, seed=args.seed)
+    out = sample.copy()
+    if args.text_col:
+        texts = dict(zip(df[args.id_col].astype(str).str.strip(), df[args.text_col], strict=False))
+        out.insert(1, "texte", out["id"].map(texts))
+    out["theme_id"] = ""
+    write_report_table(out, args.out)
+    import hashlib
+
+    digest = hashlib.sha256(Path(args.input).read_bytes()).hexdigest()
+    record = write_draw_record(sample, _beside(args.out, "_tirage").with_suffix(".json"),
+                               inputs={"fichier": str(args.input), "sha256": digest})
+    rec = sample.attrs["record"]
+    print(f"{rec['unites_tirees']} unités tirées sur {rec['unites_population']} ({rec['textes_tires']} textes), "
+          f"graine {args.seed}. À coder dans {args.out} (une ligne par thème ; theme_id vide = aucun thème) ; "
+          f"tirage enregistré dans {record}.")
+    return 0
+
+
+def _prevalence(args: argparse.Namespace) -> int:
+    from ..quantify.corrected import corrected_prevalence
+    from ..themes.codebook import load_codebook
+    from ..themes.validation import cross_fitted_predictions, read_validation_codings
+
+    if not 0 < args.confidence < 1:
+        raise AreasError(f"Niveau de confiance invalide : {args.confidence} (entre 0 et 1).")
+    df = _read_texts(args)
+    extra = [c for c in (args.by, args.strata_col, args.count_col) if c]
+    missing = [Problem(str(args.input), "colonne absente", column=c) for c in extra if c not in df.columns]
+    if missing:
+        raise InputError(missing)
+    id_col = args.id_col or "_ligne"
+    if not args.id_col:
+        df = df.assign(_ligne=[str(i) for i in range(len(df))])
+    gold, review = read_validation_codings(args.gold)
+    known = set(df[id_col].astype(str).str.strip())
+    unknown = [i for i in dict.fromkeys(gold["id"].astype(str)) if i not in known]
+    if unknown:
+        raise InputError([Problem(str(args.gold), f"{len(unknown)} identifiant(s) absent(s) de {args.input.name}, "
+                                  f"par ex. {', '.join(unknown[:5])} (vérifiez --id-col)", column="id")])
+    if gold.empty:
+        raise InputError([Problem(str(args.gold), "aucune ligne de l'échantillon de validation")])
+    codebook = load_codebook(args.codebook) if args.codebook is not None else None
+    themes = list(dict.fromkeys([*(codebook.ids if codebook is not None else []),
+                                 *sorted(gold["theme_id"].dropna().unique())]))
+    pred = cross_fitted_predictions(df, args.text_col, gold, id_col=id_col, codebook=codebook, themes=themes,
+                                    seed=args.seed)
+    table = corrected_prevalence(df, pred, gold, args.by, unit_col=id_col, count_col=args.count_col,
+                                 strata_col=args.strata_col, themes=themes, value_col="prediction",
+                                 confidence=args.confidence)
+    front = [c for c in ("theme_id", args.by, "n", "proportion", "ic_bas", "ic_haut") if c]
+    table = table[[*front, *[c for c in table.columns if c not in front]]]
+    write_report_table(table, args.out)
+    if len(review):
+        print(f"{review['id'].nunique()} textes de la file de relecture (echantillon = revue) écartés : "
+              "ils ne sont pas tirés au hasard.")
+    print(table.attrs["note"])
+    _print_table(table[front])
+    print(f"Parts corrigées écrites dans {args.out}")
     return 0

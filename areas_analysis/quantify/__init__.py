@@ -7,6 +7,7 @@ Every function takes DataFrames and column names and returns a NEW DataFrame
 One line each from a notebook::
 
     prev = theme_prevalence(codes, segments, "commune", unit_col="segment_id", unit_label="segments")
+    prev = corrected_prevalence(segments, predictions, validation, "commune", unit_col="segment_id")
     prio = priority_themes(segments_with_themes, by="atelier_id")
     mat = theme_matrix(codes_usagers, responses, id_col="respondent_id", themes=codebook_ids)
     tests = theme_associations(mat, None, ["tranche_age", "commune"])
@@ -25,10 +26,12 @@ from .association import (
     association_residuals,
     cramers_v,
     describe_associations,
+    flag_unvalidated_coding,
     freeman_halton_2xk,
     theme_associations,
 )
 from .congruence import describe_congruence, needs_congruence
+from .corrected import corrected_prevalence, describe_corrected_prevalence, suggest_sample_size
 from .indicators import (
     ActivityLog,
     compute_indicators,
@@ -51,7 +54,7 @@ from .plots import (
     theme_heatmap,
 )
 from .prevalence import describe_prevalence, theme_prevalence
-from .priority import describe_priorities, priority_summary, priority_themes
+from .priority import describe_priorities, priority_summary, priority_support, priority_themes
 
 __all__ = [
     "COLUMN_LABELS",
@@ -61,16 +64,19 @@ __all__ = [
     "agree_levels",
     "association_residuals",
     "compute_indicators",
+    "corrected_prevalence",
     "congruence_chart",
     "cramers_v",
     "describe_associations",
     "display_table",
     "describe_congruence",
+    "describe_corrected_prevalence",
     "describe_indicators",
     "describe_joint_display",
     "describe_likert",
     "describe_prevalence",
     "describe_priorities",
+    "flag_unvalidated_coding",
     "freeman_halton_2xk",
     "indicator_progress",
     "joint_display",
@@ -87,8 +93,10 @@ __all__ = [
     "participation_rates",
     "prevalence_chart",
     "priority_summary",
+    "priority_support",
     "priority_themes",
     "progress_chart",
+    "suggest_sample_size",
     "theme_associations",
     "theme_columns",
     "theme_heatmap",

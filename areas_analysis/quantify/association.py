@@ -40,6 +40,7 @@ from ..tables import as_list, fr_list, fr_num, plural, require_columns, set_note
 from ._common import binary_values, fr_signed, resolve_theme_columns, theme_name
 
 __all__ = [
+    "flag_unvalidated_coding",
     "adjusted_residuals",
     "association_residuals",
     "cramers_v",
@@ -379,3 +380,40 @@ def describe_associations(table: pd.DataFrame, *, alpha: float | None = None) ->
     text += (" Une association n'est pas une causalité, et l'absence de significativité n'est pas la preuve "
              "d'une absence de lien.")
     return text
+
+
+#: Warning added to a theme × profile result built on a coding no human random sample has validated.
+UNVALIDATED_WARNING = ("codage non validé par un échantillon humain aléatoire : les codes de la machine peuvent "
+                       "être biaisés ; résultat exploratoire")
+
+
+def flag_unvalidated_coding(table: pd.DataFrame, *, validated: bool, unvalidated_themes: Sequence[str] = (),
+                            theme_col: str = "theme_id") -> pd.DataFrame:
+    """Return ``table`` with a ``validation`` column and its note warning when the coding is not validated.
+
+    Tests and models of themes against profiles use the machine's codes of every respondent; their error is
+    not corrected there. They are at least flagged when no human random sample has checked the coding
+    (``validated=False``) or when the theme is « non validé » (no human example).
+
+    Args:
+        table: Output of :func:`theme_associations`, ``theme_logistic``... (not modified).
+        validated: Whether a validation sample exists for this coding.
+        unvalidated_themes: Themes with no human example in the validation sample.
+        theme_col: Theme column of ``table`` (absent: the whole table is flagged alike).
+    """
+    out = table.copy()
+    bad = set(map(str, unvalidated_themes))
+    if not validated:
+        flag = pd.Series(True, index=out.index)
+    elif theme_col in out.columns:
+        flag = out[theme_col].astype(str).isin(bad)
+    else:
+        flag = pd.Series(False, index=out.index)
+    ok = "codage validé par un échantillon humain aléatoire (erreurs de codage non corrigées dans le test)"
+    out["validation"] = np.where(flag, UNVALIDATED_WARNING, ok)
+    out.attrs = dict(table.attrs)
+    if flag.any():
+        which = f" (thèmes : {', '.join(sorted(bad))})" if validated and bad else ""
+        out.attrs["note"] = (str(table.attrs.get("note", "")) + " **Attention :** " + UNVALIDATED_WARNING
+                             + which + ".").strip()
+    return out

@@ -38,8 +38,18 @@ def needs_congruence(
     min_share: float = 0.10,
     confidence: float = 0.95,
     theme_labels: Mapping[str, str] | None = None,
+    corrected_usagers: pd.DataFrame | None = None,
+    corrected_pros: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compare, theme by theme, the share of usagers and of pros who raise it.
+
+    With ``corrected_usagers`` and ``corrected_pros`` (respondent-level
+    :func:`~areas_analysis.quantify.corrected.corrected_prevalence` tables, one row per theme), the shares
+    and intervals are the corrected ones and the difference interval is ``d ± z·√(se_u² + se_p²)``
+    (independent samples). A theme whose share is not corrected on one side (no validation sample, or
+    « non validé ») is not compared: ``ecart_etabli`` is False and ``categorie`` says which side lacks
+    validation (column ``validation``). Without these tables the comparison uses the raw machine codes
+    and ``validation`` says so.
 
     Difference ``p_usagers - p_pros`` with Newcombe's hybrid score interval
     (method 10 of Newcombe 1998, *Statistics in Medicine* 17:873-890), built
@@ -64,6 +74,8 @@ def needs_congruence(
         min_share: Share from which a group « names » a need.
         confidence: Level of the intervals.
         theme_labels: French labels of theme ids.
+        corrected_usagers: Corrected respondent-level shares of the usagers (see above).
+        corrected_pros: Corrected respondent-level shares of the pros.
 
     Returns:
         New DataFrame, one row per theme: ``theme_id``, ``theme``,
@@ -124,7 +136,9 @@ def needs_congruence(
         else:
             cat = "surtout usagers" if named_u else "surtout pros"
         rec.update(difference=diff, ic_bas_difference=lo, ic_haut_difference=hi, ecart_etabli=established,
-                   categorie=cat, regle=regle)
+                   categorie=cat, regle=regle, validation="non vérifiée (codes machine bruts)")
+        if corrected_usagers is not None and corrected_pros is not None:
+            _use_corrected(rec, t, corrected_usagers, corrected_pros, min_share, confidence)
         rows.append(rec)
     out = pd.DataFrame(rows)
     return set_note(out, describe_congruence(out, confidence=confidence), confidence=confidence,
@@ -143,6 +157,14 @@ def describe_congruence(table: pd.DataFrame, *, confidence: float | None = None)
             f"{fr_num(100 * confidence, 0)} % (méthode de Newcombe). ")
     parts = [f"{c} : {fr_list(v)}" for c, v in by_cat.items() if v]
     text += "Classement — " + " ; ".join(parts) + ". "
+    if "validation" in table.columns:
+        nc = table[table["categorie"].astype(str).str.startswith("non comparable")]
+        if len(nc):
+            text += (f"Non comparés faute de codage validé par un échantillon humain des deux côtés : "
+                     f"{fr_list(nc['theme'].astype(str).tolist())} ({nc['validation'].iloc[0]}). ")
+        elif table["validation"].astype(str).str.startswith("non vérifiée").any():
+            text += ("Attention : les parts viennent des codes bruts de la machine, non corrigés par un "
+                     "échantillon de validation humain. ")
     text += f"Règle : {table['regle'].iloc[0]}. "
     if min(nu, np_) < 30:
         text += (f"Avec {fr_num(min(nu, np_), 0)} répondants dans le plus petit groupe, seuls de grands écarts "
@@ -150,3 +172,47 @@ def describe_congruence(table: pd.DataFrame, *, confidence: float | None = None)
     text += ("Les deux questionnaires ne posent pas forcément les mêmes questions ouvertes : un écart peut "
              "venir de la formulation autant que des besoins.")
     return text
+
+
+def _use_corrected(rec: dict[str, object], theme: str, cu: pd.DataFrame, cp: pd.DataFrame, min_share: float,
+                   confidence: float) -> None:
+    """Replace a congruence row's shares by the corrected ones, or flag the side(s) not validated."""
+    from scipy import stats
+
+    from .corrected import METHOD_CORRECTED
+
+    sides = {}
+    for g, table in (("usagers", cu), ("pros", cp)):
+        row = table[table["theme_id"].astype(str) == theme]
+        sides[g] = row.iloc[0] if len(row) else None
+    not_valid = [g for g, r in sides.items() if r is None or r["methode"] != METHOD_CORRECTED]
+    if not_valid:
+        rec.update(ecart_etabli=False, ic_bas_difference=np.nan, ic_haut_difference=np.nan,
+                   categorie=f"non comparable : codage {' et '.join(not_valid)} non validé",
+                   validation=f"{' et '.join(not_valid)} : non validé par un échantillon humain")
+        for g, r in sides.items():
+            if r is not None and g not in not_valid:
+                rec.update({f"p_{g}": float(r["proportion"]), f"ic_bas_{g}": float(r["ic_bas"]),
+                            f"ic_haut_{g}": float(r["ic_haut"])})
+        return
+    ru, rp = sides["usagers"], sides["pros"]
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    pu, pp = float(ru["proportion"]), float(rp["proportion"])
+    half = z * float(np.hypot(ru["erreur_type"], rp["erreur_type"]))
+    diff = pu - pp
+    lo, hi = max(-1.0, diff - half), min(1.0, diff + half)
+    established = bool(lo > 0 or hi < 0)
+    named_u, named_p = pu >= min_share, pp >= min_share
+    if not named_u and not named_p:
+        cat = "aucun des deux"
+    elif established:
+        cat = "surtout usagers" if diff > 0 else "surtout pros"
+    elif named_u and named_p:
+        cat = "cité par les deux"
+    else:
+        cat = "surtout usagers" if named_u else "surtout pros"
+    rec.update({"p_usagers": pu, "ic_bas_usagers": float(ru["ic_bas"]), "ic_haut_usagers": float(ru["ic_haut"]),
+                "p_pros": pp, "ic_bas_pros": float(rp["ic_bas"]), "ic_haut_pros": float(rp["ic_haut"]),
+                "difference": diff, "ic_bas_difference": lo, "ic_haut_difference": hi,
+                "ecart_etabli": established, "categorie": cat,
+                "validation": "parts corrigées par les échantillons de validation des deux côtés"})

@@ -18,7 +18,8 @@ from ..errors import AreasError
 from ..tables import as_list, fr_list, fr_num, plural, require_columns, set_note
 from ._common import fill_group_na, normalise_ids
 
-__all__ = ["DEFAULT_SECTION_WEIGHTS", "describe_priorities", "priority_summary", "priority_themes"]
+__all__ = ["DEFAULT_SECTION_WEIGHTS", "describe_priorities", "priority_summary", "priority_support",
+           "priority_themes"]
 
 #: Weight of one segment by canonical section (others weigh 1): the ideas a table
 #: chose to pass on ("Idées phares à transmettre") weigh most, then ideas/proposals.
@@ -248,3 +249,68 @@ def describe_priorities(
             f"(objectif AREAS). Règle : {priorities['regle'].iloc[0]}.")
     return text + (" Le score compte des mentions dans les notes : une idée peu notée par l'animateur "
                    "peut être sous-estimée.")
+
+
+def priority_support(
+    priorities: pd.DataFrame,
+    corrected: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Keep a theme « prioritaire » only when the corrected shares and their ranking support it.
+
+    ``corrected`` holds each group's corrected theme shares with intervals
+    (:func:`~areas_analysis.quantify.corrected.corrected_prevalence` by the same ``by`` columns). A theme
+    the rule flags stays ``prioritaire`` when (1) its corrected share is established above 0 (``ic_bas >
+    0``) and (2) its plausible rank can be among the group's flagged themes: with ``rang_min`` = 1 + the
+    number of themes whose interval lies wholly above its own, ``rang_min`` ≤ the number of themes the
+    rule flagged. Without a validation sample (or a theme « non validé ») nothing supports the flag.
+
+    Returns:
+        New DataFrame: ``priorities`` plus ``proportion_corrigee``, ``ic_bas``, ``ic_haut``, ``rang_min``,
+        ``rang_max`` (plausible ranks of the corrected share among the group's themes),
+        ``prioritaire_regle`` (the rule's flag), ``statut_priorite`` (French reason), and ``prioritaire``,
+        ``n_prioritaires``, ``objectif_atteint`` recomputed on the supported flags.
+    """
+    by_cols = as_list(by if by is not None else priorities.attrs.get("by", "atelier_id"))
+    require_columns(corrected, [*by_cols, "theme_id", "proportion", "ic_bas", "ic_haut", "methode"],
+                    "parts corrigées")
+    c = corrected[[*by_cols, "theme_id", "proportion", "ic_bas", "ic_haut", "methode"]].copy()
+    for col in by_cols:
+        c[col] = c[col].astype("string")
+    lo, hi = c["ic_bas"].to_numpy(dtype=float), c["ic_haut"].to_numpy(dtype=float)
+    rmin, rmax = np.zeros(len(c), dtype=int), np.zeros(len(c), dtype=int)
+    for _, idx in c.groupby(by_cols, observed=True, sort=False).indices.items():
+        low, high = lo[idx], hi[idx]
+        rmin[idx] = 1 + (low[None, :] > high[:, None]).sum(axis=1)
+        rmax[idx] = len(idx) - (high[None, :] < low[:, None]).sum(axis=1)
+    c = c.assign(rang_min=np.where(np.isfinite(lo), rmin, -1), rang_max=np.where(np.isfinite(lo), rmax, -1))
+    c = c.rename(columns={"proportion": "proportion_corrigee"})
+    p = priorities.assign(**{col: priorities[col].astype("string") for col in by_cols})
+    out = p.merge(c, on=[*by_cols, "theme_id"], how="left")
+    rule = out["prioritaire"].astype(bool)
+    n_rule = rule.groupby([out[col] for col in by_cols]).transform("sum")
+    corrected_ok = out["methode"].astype("string").str.startswith("corrigée").fillna(False).astype(bool)
+    above_zero = out["ic_bas"].fillna(0) > 0
+    rank_ok = (out["rang_min"] >= 1) & (out["rang_min"] <= n_rule)
+    supported = rule & corrected_ok & above_zero & rank_ok
+    status = np.select(
+        [~rule, supported, rule & ~corrected_ok, rule & ~above_zero],
+        ["non retenu par la règle", "prioritaire (soutenu par les parts corrigées)",
+         "à confirmer : codage non validé par un échantillon humain",
+         "à confirmer : part corrigée non distinguable de 0"],
+        default="à confirmer : d'autres thèmes sont nettement plus fréquents")
+    out["prioritaire_regle"] = rule
+    out["prioritaire"] = supported
+    out["statut_priorite"] = status
+    out["n_prioritaires"] = supported.groupby([out[col] for col in by_cols]).transform("sum").astype(int)
+    out["objectif_atteint"] = out["n_prioritaires"] >= out["objectif"]
+    out = out.drop(columns="methode")
+    n_drop = int((rule & ~supported).sum())
+    text = (describe_priorities(out, by=by_cols, groups=priorities.attrs.get("groupes"),
+                                min_themes=int(priorities.attrs.get("objectif", 3)))
+            + " Un thème n'est « prioritaire » que si sa part corrigée par l'échantillon de validation humain "
+            "est établie au-dessus de 0 et si son rang plausible le permet (colonnes rang_min, rang_max)"
+            + (f" : {n_drop} thème(s) retenus par la règle restent « à confirmer »." if n_drop else "."))
+    return set_note(out, text, groupes=priorities.attrs.get("groupes"), by=by_cols,
+                    objectif=priorities.attrs.get("objectif", 3))

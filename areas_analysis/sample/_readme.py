@@ -354,7 +354,8 @@ dominent avec un patient partenaire, réalisme du scénario et stress sans
 `codage_humain_ateliers.csv` : {s['n_segments_coded']} segments (40 % de chaque atelier) codés par
 `codeur_1`, dont {h12n} recodés par `codeur_2` (recouvrement pour l'accord inter-codeurs). `id` =
 `segment_id` = `<atelier>-L<ligne sur 4 chiffres>-1`. `codage_humain_usagers.csv` : {s['n_answers_coded']}
-réponses ouvertes usagers (30 % de chaque question), `id = <respondent_id>:<question>`. Un `id` avec
+réponses ouvertes usagers (toutes les réponses de 30 % des répondants, tirés au hasard),
+`id = <respondent_id>:<question>`. Un `id` avec
 `theme_id` vide a été codé « aucun thème ».
 
 Les codeurs se trompent comme des humains : second thème oublié, thème voisin (« isolement » au lieu

@@ -144,7 +144,11 @@ def _generate_into(out: Path, seed: int) -> None:
 
     ans = usagers["answers"]
     ans_truth = _truth_map(ans, "id")
-    coded_ans = _stratified(rng_coders, ans, "id", "question", HUMAN_SHARE_USAGERS)
+    # whole respondents are coded (all their answers), so that respondent-level shares can be corrected
+    # with the human sample (issue 12); same share of respondents as before of answers
+    people = ans.drop_duplicates("respondent_id").assign(_all="usagers")
+    coded_people = set(_stratified(rng_coders, people, "respondent_id", "_all", HUMAN_SHARE_USAGERS))
+    coded_ans = sorted(ans.loc[ans["respondent_id"].isin(coded_people), "id"].astype(str))
     rows_u = _simulate_coder(rng_coders, coded_ans, ans_truth, {i: () for i in coded_ans}, "codeur_1")
     write_long_csv(out / "codage_humain_usagers.csv", rows_u, ["id", "theme_id", "coder"])
     human_usagers = pd.DataFrame(rows_u, columns=["id", "theme_id", "coder"])

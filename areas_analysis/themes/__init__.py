@@ -31,6 +31,13 @@ from .labels import label_themes
 from .model import load_model, register_model_kind, save_model
 from .review import read_review_decisions, review_queue, write_review_queue
 from .text import clean_text, strip_boilerplate
+from .validation import (
+    ValidationData,
+    draw_validation_sample,
+    prepare_validation,
+    read_validation_codings,
+    split_codings,
+)
 from .workflow import (
     CodingReport,
     code_and_check,
@@ -42,6 +49,11 @@ from .workflow import (
 )
 
 __all__ = [
+    "ValidationData",
+    "draw_validation_sample",
+    "prepare_validation",
+    "read_validation_codings",
+    "split_codings",
     "DEFAULT_MARGIN",
     "DEFAULT_THRESHOLD",
     "MIN_EXAMPLES",

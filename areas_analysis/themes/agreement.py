@@ -33,7 +33,15 @@ import pandas as pd
 from ..errors import AreasError
 from .codings import coded_ids, indicator_matrix, normalize_coding, theme_ids
 
-__all__ = ["AgreementResult", "cohen_kappa", "coding_agreement", "krippendorff_alpha_nominal"]
+__all__ = ["MIN_HUMAN_POSITIVES", "AgreementResult", "binary_agreement_bootstrap", "cohen_kappa",
+           "coding_agreement", "krippendorff_alpha_nominal", "theme_agreement_table"]
+
+#: Fewer human positives than this for a theme: its κ/α are shown with their (wide) interval but get no
+#: reliability label — one or two examples cannot show that a theme is coded reliably (a single human
+#: example agreed on gives κ = 1).
+MIN_HUMAN_POSITIVES = 10
+#: Bootstrap replicates of the agreement intervals.
+N_BOOTSTRAP = 1000
 
 
 def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
@@ -94,8 +102,9 @@ class AgreementResult:
             a_only, b_only, kappa, alpha, precision, recall, f1, support``
             (``support`` = items B coded with the theme).
         overall: One row: ``n_items, n_themes, micro_precision,
-            micro_recall, micro_f1, macro_f1, mean_kappa, alpha`` (α pooled over
-            all item × theme decisions).
+            micro_recall, micro_f1, macro_f1, mean_kappa, mean_alpha, alpha`` (``alpha``
+            pooled over all item × theme decisions: the many easy "absent" decisions inflate
+            it, so report it only beside ``mean_alpha``, the mean of the per-theme α).
         confusion: Disagreements ``theme_id, id, coded_by`` (``"A"`` or ``"B"``,
             the coding that assigned the theme the other did not).
         ids: The compared ids, in order.
@@ -224,8 +233,133 @@ def coding_agreement(
         "micro_f1": _div(2 * tp, n_a + n_b),
         "macro_f1": float(per_f1.mean()) if len(per_f1) else float("nan"),
         "mean_kappa": float(per_theme["kappa"].mean()) if len(per_theme) else float("nan"),
+        "mean_alpha": float(per_theme["alpha"].mean()) if len(per_theme) else float("nan"),
         "alpha": krippendorff_alpha_nominal(ma.ravel().astype(float), mb.ravel().astype(float)),
     }])
     confusion = pd.DataFrame(conf, columns=["theme_id", "id", "coded_by"])
     confusion = confusion.sort_values(["theme_id", "coded_by", "id"], kind="stable").reset_index(drop=True)
     return AgreementResult(per_theme=per_theme, overall=overall, confusion=confusion, ids=id_list)
+
+
+def _binary_stats(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cohen's κ and Krippendorff's α (nominal, two coders, no missing) of 0/1 ratings, row-wise.
+
+    α in closed form: with N items, m disagreements and n₀, n₁ the counts of 0 and 1 over both coders,
+    α = 1 − (2N − 1)·m / (n₀·n₁) (Krippendorff 2004, §11.3, two coders). NaN when undefined.
+    """
+    a = np.atleast_2d(a).astype(float)
+    b = np.atleast_2d(b).astype(float)
+    n = a.shape[1]
+    m = (a != b).sum(axis=1)
+    pa, pb = a.mean(axis=1), b.mean(axis=1)
+    p_o = 1 - m / n
+    p_e = pa * pb + (1 - pa) * (1 - pb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(np.isclose(p_e, 1.0), np.nan, (p_o - p_e) / (1 - p_e))
+        n1 = a.sum(axis=1) + b.sum(axis=1)
+        n0 = 2 * n - n1
+        alpha = np.where(n0 * n1 > 0, 1 - (2 * n - 1) * m / (n0 * n1), np.nan)
+    return kappa, alpha
+
+
+def binary_agreement_bootstrap(a: np.ndarray, b: np.ndarray, *, n_boot: int = N_BOOTSTRAP, seed: int = 42,
+                               confidence: float = 0.95) -> dict[str, float]:
+    """κ and α of two 0/1 codings of the same items with percentile bootstrap intervals (items resampled).
+
+    Returns:
+        ``kappa, kappa_ic_bas, kappa_ic_haut, alpha, alpha_ic_bas, alpha_ic_haut`` (NaN where undefined;
+        replicates where the statistic is undefined are left out of the percentiles).
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    k, al = _binary_stats(a, b)
+    out = {"kappa": float(k[0]), "alpha": float(al[0])}
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(a), size=(n_boot, len(a))) if len(a) else np.zeros((0, 0), dtype=int)
+    kb, ab = _binary_stats(a[idx], b[idx]) if len(a) else (np.array([]), np.array([]))
+    q = [(1 - confidence) / 2 * 100, (1 + confidence) / 2 * 100]
+    for name, reps in (("kappa", kb), ("alpha", ab)):
+        reps = reps[np.isfinite(reps)]
+        lo, hi = np.percentile(reps, q) if len(reps) else (np.nan, np.nan)
+        out[f"{name}_ic_bas"], out[f"{name}_ic_haut"] = float(lo), float(hi)
+    return out
+
+
+def theme_agreement_table(
+    machine: pd.DataFrame,
+    human: pd.DataFrame,
+    *,
+    themes: Iterable[str] | None = None,
+    n_boot: int = N_BOOTSTRAP,
+    seed: int = 42,
+    confidence: float = 0.95,
+    min_positives: int = MIN_HUMAN_POSITIVES,
+) -> pd.DataFrame:
+    """Per-theme κ and α with bootstrap intervals on the human validation sample, and honest summaries.
+
+    Compared items: the ids of ``human`` (the random validation sample; never the review queue). A theme
+    with fewer than ``min_positives`` human positives gets no reliability label (« non évaluable »). Two
+    summary rows follow the themes: the mean of the per-theme κ and α, then the α pooled over all
+    decisions — the pooled figure is only shown beside the mean, since the many easy « absent » decisions
+    inflate it.
+
+    Args:
+        machine: Machine coding (long ``id, theme_id``; absent id = no theme).
+        human: Human codes of the validation sample (long; empty theme = coded, no theme).
+        themes: Themes compared (default: both codings' themes).
+        n_boot: Bootstrap replicates.
+        seed: Bootstrap seed.
+        confidence: Level of the intervals.
+        min_positives: Human positives needed for a reliability label.
+
+    Returns:
+        New DataFrame ``theme_id, n_items, n_positifs_humains, n_positifs_machine, kappa, kappa_ic_bas,
+        kappa_ic_haut, alpha, alpha_ic_bas, alpha_ic_haut, fiabilite`` with a French note in
+        ``attrs["note"]``.
+    """
+    from .workflow import reliability_label
+
+    human = normalize_coding(human, source_name="codage humain")
+    ids = coded_ids(human)
+    if not ids:
+        raise AreasError("Aucun texte dans l'échantillon de validation : accord non mesurable.")
+    res = coding_agreement(machine, human, ids=ids, themes=themes)
+    theme_list = res.per_theme["theme_id"].tolist()
+    ma = indicator_matrix(normalize_coding(machine, source_name="codage machine"), ids, theme_list)
+    mb = indicator_matrix(human, ids, theme_list)
+    rows = []
+    for j, t in enumerate(theme_list):
+        st = binary_agreement_bootstrap(ma[:, j], mb[:, j], n_boot=n_boot, seed=seed + j, confidence=confidence)
+        n_pos = int(mb[:, j].sum())
+        label = (reliability_label(st["kappa"]) if n_pos >= min_positives else
+                 f"non évaluable : {n_pos} exemple(s) humain(s), il en faut au moins {min_positives}")
+        rows.append({"theme_id": t, "n_items": len(ids), "n_positifs_humains": n_pos,
+                     "n_positifs_machine": int(ma[:, j].sum()), **st, "fiabilite": label})
+    per = pd.DataFrame(rows)
+    cols = ["theme_id", "n_items", "n_positifs_humains", "n_positifs_machine", "kappa", "kappa_ic_bas",
+            "kappa_ic_haut", "alpha", "alpha_ic_bas", "alpha_ic_haut", "fiabilite"]
+    ov = res.overall.iloc[0]
+    summary = pd.DataFrame([
+        {"theme_id": "moyenne des thèmes", "n_items": len(ids), "kappa": float(per["kappa"].mean()),
+         "alpha": float(per["alpha"].mean()), "fiabilite": ""},
+        {"theme_id": "α groupé (toutes décisions, à lire à côté de la moyenne)", "n_items": len(ids),
+         "alpha": float(ov["alpha"]), "fiabilite": ""},
+    ])
+    out = pd.concat([per, summary], ignore_index=True)[cols]
+    for c in ("n_positifs_humains", "n_positifs_machine"):
+        out[c] = out[c].astype("Int64")
+    few = per.loc[per["n_positifs_humains"] < min_positives, "theme_id"].tolist()
+
+    def fr(x: float) -> str:
+        return "–" if not np.isfinite(x) else f"{x:.2f}".replace(".", ",")
+
+    note = (f"Accord machine / humain sur les {len(ids)} textes de l'échantillon de validation (tiré au hasard ; "
+            f"la file de relecture n'en fait pas partie). κ de Cohen et α de Krippendorff par thème, avec "
+            f"intervalles bootstrap à {round(100 * confidence)} % ({n_boot} rééchantillonnages des textes). "
+            f"α moyen des thèmes = {fr(float(per['alpha'].mean()))} ; α groupé sur toutes les décisions = "
+            f"{fr(float(ov['alpha']))} (plus élevé car les nombreux « thème absent » faciles s'accordent).")
+    if few:
+        note += (f" Pas d'étiquette de fiabilité pour les thèmes ayant moins de {min_positives} exemples humains "
+                 f"(trop peu pour juger) : {', '.join(few)}.")
+    out.attrs["note"] = note
+    return out

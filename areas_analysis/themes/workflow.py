@@ -35,10 +35,18 @@ __all__ = ["CodingReport", "code_and_check", "coder_agreement", "exemplar_quotes
 _KAPPA_BANDS = ((0.8, "très bon"), (0.6, "bon"), (0.4, "modéré"), (0.2, "passable"), (-np.inf, "faible"))
 
 
-def reliability_label(kappa: float) -> str:
-    """French Landis & Koch band of a Cohen's κ (``"non mesurée"`` when NaN)."""
+def reliability_label(kappa: float, n_positives: int | None = None) -> str:
+    """French Landis & Koch band of a Cohen's κ (``"non mesurée"`` when NaN).
+
+    With ``n_positives`` (human examples of the theme) below
+    :data:`~areas_analysis.themes.agreement.MIN_HUMAN_POSITIVES`, no band: too few examples to judge.
+    """
+    from .agreement import MIN_HUMAN_POSITIVES
+
     if kappa is None or not np.isfinite(kappa):
         return "non mesurée"
+    if n_positives is not None and n_positives < MIN_HUMAN_POSITIVES:
+        return f"non évaluable (moins de {MIN_HUMAN_POSITIVES} exemples humains)"
     return next(label for bound, label in _KAPPA_BANDS if kappa >= bound)
 
 
@@ -51,7 +59,8 @@ class CodingReport:
         reliability: One row per codebook theme: ``theme_id, libelle, n_codes_humains,
             kappa, f1, precision, rappel, fiabilite, methode`` (French headings).
         overall: One row: ``methode, n_items, n_codes_humains, f1_micro, f1_macro,
-            kappa_moyen, alpha`` (NaN when not measured).
+            kappa_moyen, alpha_moyen, alpha`` (NaN when not measured; ``alpha`` is pooled over all
+            decisions and only meaningful beside ``alpha_moyen``, the mean per-theme α).
         review: Review queue (``id, texte, theme_propose, confiance, raison, decision``).
         statement: French sentence(s) to print above any theme figure.
         method: ``"extension supervisée"`` or ``"grille de codage (non validée)"``.
@@ -127,7 +136,7 @@ def code_and_check(
             "fiabilite": "non mesurée", "methode": "grille de codage, sans codage humain"})
         overall = pd.DataFrame([{"methode": "grille de codage (non validée)", "n_items": len(ids),
                                  "n_codes_humains": 0, "f1_micro": np.nan, "f1_macro": np.nan,
-                                 "kappa_moyen": np.nan, "alpha": np.nan}])
+                                 "kappa_moyen": np.nan, "alpha_moyen": np.nan, "alpha": np.nan}])
         statement = (f"**Codage non validé.** Les {len(ids)} textes ont été codés par la machine à partir de la "
                      "grille de codage, sans codage humain de référence : l'accord avec un codeur humain n'a pas "
                      "pu être mesuré. Les thèmes ci-dessous sont des propositions à vérifier, pas des résultats. "
@@ -165,9 +174,9 @@ def code_and_check(
                      "rappel": float(pt.at[t, "recall"]) if has else np.nan,
                      "methode": "grille de codage (comparée au codage humain)"
                      + ("" if learnt else " ; trop peu d'exemples humains pour l'apprentissage")}
-        rows.append({"theme_id": t, "libelle": labels[t],
-                     "n_codes_humains": int(ag.at[t, "n_humain"]) if t in ag.index else 0,
-                     **stats, "fiabilite": reliability_label(stats["kappa"]),
+        n_human_t = int(ag.at[t, "n_humain"]) if t in ag.index else 0
+        rows.append({"theme_id": t, "libelle": labels[t], "n_codes_humains": n_human_t,
+                     **stats, "fiabilite": reliability_label(stats["kappa"], n_human_t),
                      "kappa_extension": k_model, "kappa_grille": k_cb})
     reliability = pd.DataFrame(rows)
     codings = _combine(ext.codings, cb_codes, human_ids, ids, use_model)
@@ -176,11 +185,12 @@ def code_and_check(
     overall = pd.DataFrame([
         {"methode": "extension supervisée (validation croisée)", "n_items": len(ids),
          "n_codes_humains": len(human_ids), "f1_micro": float(ov["micro_f1"]), "f1_macro": float(ov["macro_f1"]),
-         "kappa_moyen": float(ov["mean_kappa"]), "alpha": float(ov["alpha"])},
+         "kappa_moyen": float(ov["mean_kappa"]), "alpha_moyen": float(ov.get("mean_alpha", np.nan)),
+         "alpha": float(ov["alpha"])},
         {"methode": "grille de codage seule", "n_items": len(human_ids),
          "n_codes_humains": len(human_ids), "f1_micro": float(cb_ov["micro_f1"]),
          "f1_macro": float(cb_ov["macro_f1"]), "kappa_moyen": float(cb_ov["mean_kappa"]),
-         "alpha": float(cb_ov["alpha"])},
+         "alpha_moyen": float(cb_ov["mean_alpha"]), "alpha": float(cb_ov["alpha"])},
     ])
     weak = reliability[~(reliability["kappa"] >= 0.4)]["libelle"].tolist()
     n_cb = sum(not v for v in use_model.values())
@@ -293,7 +303,10 @@ def coder_agreement(codings: pd.DataFrame, *, coder_col: str = "coder") -> pd.Da
         tot = out[out["theme"] == "ensemble"].iloc[0]
         out.attrs["note"] = (
             f"Sur les {int(tot['n_items'])} textes codés par deux personnes, l'accord global est "
-            f"α = {_fr(float(tot['alpha']))} (κ moyen = {_fr(float(tot['kappa']))}). C'est le plafond "
+            f"α = {_fr(float(tot['alpha']))} sur toutes les décisions (α moyen des thèmes = "
+            f"{_fr(float(out.loc[out['theme'] != 'ensemble', 'alpha'].mean()))}, κ moyen = "
+            f"{_fr(float(tot['kappa']))} ; l'α groupé est plus élevé car les « thème absent » faciles "
+            "s'accordent). C'est le plafond "
             "raisonnable de l'accord qu'on peut attendre de la machine.")
     return out
 
