@@ -24,8 +24,15 @@ from ._common import (
 )
 from .data import DpperData, comments_for_themes, load_dpper, scores_long
 from .groups import compare_arms, mann_whitney_test, rank_biserial_independent
-from .mixed import MIN_SESSIONS_PER_ARM, arm_effect
-from .paired import cohen_dz, paired_tests, rank_biserial_paired, wilcoxon_test
+from .mixed import MIN_SESSIONS_PER_ARM, arm_effect, session_randomisation_test
+from .paired import (
+    cohen_dz,
+    max_abs_rb_pratt,
+    paired_tests,
+    rank_biserial_paired,
+    session_change_test,
+    wilcoxon_test,
+)
 from .pairing import normalise_code, pair_before_after, pairing_summary
 from .plots import plot_by_session, plot_forest, plot_slopes
 from .summary import methods_and_limits, summarize_evaluation
@@ -48,6 +55,7 @@ __all__ = [
     "likert_to_scores",
     "load_dpper",
     "mann_whitney_test",
+    "max_abs_rb_pratt",
     "methods_and_limits",
     "normalise_code",
     "note",
@@ -60,6 +68,8 @@ __all__ = [
     "rank_biserial_independent",
     "rank_biserial_paired",
     "scores_long",
+    "session_change_test",
+    "session_randomisation_test",
     "summarize_evaluation",
     "wilcoxon_test",
 ]
