@@ -35,13 +35,15 @@ from ._common import (
     CORRECTION_LABELS,
     Correction,
     add_adjusted_p,
+    adjust_pvalues,
     arm_values,
     check_choice,
+    conclusion,
     outcome_label,
 )
 
-__all__ = ["ANALYSIS_FALLBACK", "ANALYSIS_MIXED", "ANALYSIS_NONE", "MAX_ENUMERATED_ASSIGNMENTS", "MIN_SESSIONS_PER_ARM",
-           "arm_effect", "session_randomisation_test"]
+__all__ = ["ANALYSIS_FALLBACK", "ANALYSIS_MIXED", "ANALYSIS_NONE", "MAX_ENUMERATED_ASSIGNMENTS",
+           "MIN_SESSIONS_PER_ARM", "arm_effect", "session_randomisation_test"]
 
 #: Fewer sessions than this in an arm → no mixed model (variance between sessions not estimable).
 MIN_SESSIONS_PER_ARM = 5
@@ -363,9 +365,12 @@ def arm_effect(
         raise AreasError("Aucun item à comparer : la table est vide.")
     out = pd.DataFrame(rows)
     add_adjusted_p(out, "p", correction)
+    out["p_min_possible_ajuste"] = adjust_pvalues(out["p_min_possible"].to_numpy(float), correction)
+    out["conclusion"] = [conclusion(pa, p, np.nan, best) for pa, p, best in
+                         zip(out["p_ajuste"], out["p"], out["p_min_possible_ajuste"], strict=True)]
     cols = ["item", "libelle", "critere", "analyse", "n_etudiants", "n_exclus", "n_seances_avec",
             "n_seances_sans", "effet", "ic_bas", "ic_haut", "p", "p_ajuste", "correction", "p_min_possible",
-            "n_assignations", "p_modele", "variance_seances",
+            "p_min_possible_ajuste", "n_assignations", "conclusion", "p_modele", "variance_seances",
             "icc", "message", "methode"]
     out = out[cols]
     n_fb = int((out["analyse"] != ANALYSIS_MIXED).sum())

@@ -23,15 +23,19 @@ from ..tables import as_list, check_confidence, fr_num, require_columns, set_not
 from ._bootstrap import bootstrap_paired, max_abs_rb_pratt, rb_paired_rows
 from ._common import (
     CORRECTION_LABELS,
+    NET_THRESHOLD,
     STATUS_AFTER_ONLY,
     STATUS_BEFORE_ONLY,
     STATUS_DONT_KNOW,
     STATUS_MISSING,
     STATUS_USED,
+    WORD_INCONCLUSIVE,
+    WORD_TREND,
     Correction,
     add_adjusted_p,
     adjust_pvalues,
     check_choice,
+    conclusion,
 )
 
 __all__ = ["cohen_dz", "max_abs_rb_pratt", "paired_tests", "rank_biserial_paired", "session_change_test",
@@ -273,7 +277,8 @@ def paired_tests(
       session's mean change, ``n_seances``, ``changement_moyen_seances`` with
       its t interval and ``p_seances`` (:func:`session_change_test`),
       ``p_seances_ajuste`` adjusted like ``p`` — the test that accounts for
-      students being clustered in sessions;
+      students being clustered in sessions — and ``conclusion``, the word of
+      the vocabulary rule (:data:`~areas_analysis.evaluate._common.VOCABULARY_RULE`);
     - paired t-test with Cohen's dz and its noncentral-t CI.
 
     Primary test (``test_principal``): with ``primary="auto"``, the paired t
@@ -409,9 +414,17 @@ def paired_tests(
     out = out.sort_values(["_order", *by], kind="mergesort").drop(columns="_order").reset_index(drop=True)
     add_adjusted_p(out, "p", correction)
     out["p_seances_ajuste"] = adjust_pvalues(out["p_seances"].to_numpy(float), correction)
+    if has_sessions:
+        out["conclusion"] = [conclusion(ps_adj, ps, p_adj, 0.0 if k >= 2 else np.nan) for ps_adj, ps, p_adj, k in
+                             zip(out["p_seances_ajuste"], out["p_seances"], out["p_ajuste"], out["n_seances"],
+                                 strict=True)]
+    else:  # no session column: the clustering cannot be accounted for, « net » is never used
+        out["conclusion"] = [WORD_TREND if p_adj < NET_THRESHOLD else WORD_INCONCLUSIVE
+                             for p_adj in out["p_ajuste"]]
     corr = CORRECTION_LABELS[correction]
     pct = fr_num(100 * confidence, 0)
-    zero_txt = ("test et r : différences nulles écartées des rangs (méthode de Wilcoxon)" if zero_method == "wilcox"
+    zero_txt = ("test et r : différences nulles écartées des rangs (méthode de Wilcoxon)"
+                if zero_method == "wilcox"
                 else "test : différences nulles écartées (Wilcoxon) ; r : étudiants inchangés classés et comptés "
                      "au dénominateur (méthode de Pratt)")
     rule = (f"règle : t apparié principal si n ≥ {t_min_pairs} paires et |asymétrie| ≤ "
