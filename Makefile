@@ -37,6 +37,7 @@ bench: $(STAMP)   # long: theme engine against human codes and baselines, scale,
 	$(BIN)/python benchmarks/bench_coding.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/privacy_recall.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_dpper_calibration.py
 
 sample: $(STAMP)
 	$(BIN)/areas sample generate --out data/sample

@@ -2,8 +2,10 @@
 
 Run from the repository root (outside the test suite; one BLAS thread):
 
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_dpper_calibration.py            # full
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_dpper_calibration.py --reps 150  # quick
+    export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+    .venv/bin/python benchmarks/bench_dpper_calibration.py                # full: 2000 per scenario (~1 h)
+    .venv/bin/python benchmarks/bench_dpper_calibration.py --reps 200     # quick (~5 min)
+    .venv/bin/python benchmarks/bench_dpper_calibration.py --reps 2000 --claims avant_apres   # ~3 min
 
 Each simulated study looks like an AREAS DPPER evaluation: 6, 8 or 10 sessions
 (half with a patient partner, as the design sets it per session), about 50
@@ -85,7 +87,7 @@ def simulate(rng: np.random.Generator, n_sessions: int, icc: float) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def one_study(rng: np.random.Generator, n_sessions: int, icc: float) -> dict[str, float]:
+def one_study(rng: np.random.Generator, n_sessions: int, icc: float, claims: str = "tout") -> dict[str, float]:
     df = simulate(rng, n_sessions, icc)
     d = df["difference"].to_numpy(float)
     out: dict[str, float] = {}
@@ -95,6 +97,8 @@ def one_study(rng: np.random.Generator, n_sessions: int, icc: float) -> dict[str
     out["ba_rej_wilcoxon_etudiants"] = float(p_w < ALPHA)
     out["ba_rej_t_seances"] = float(sess["p"] < ALPHA)
     out["ba_cov_ic_seances"] = float(sess["ic_bas"] <= 0 <= sess["ic_haut"]) if np.isfinite(sess["p"]) else np.nan
+    if claims == "avant_apres":
+        return out
     for zm, key in (("wilcox", "wilcoxon"), ("pratt", "pratt")):
         lo, hi, _ = bootstrap_paired(d, zm, n_boot=N_BOOT, seed=int(rng.integers(1 << 31)), confidence=0.95)
         out[f"ba_cov_ic_r_{key}"] = float(lo <= 0 <= hi) if np.isfinite(lo) else 0.0
@@ -133,7 +137,10 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=2000, help="replicates per scenario (default 2000)")
     parser.add_argument("--sessions", default="6,8,10", help="numbers of sessions (even), comma-separated")
     parser.add_argument("--icc", default="0,0.2,0.5", help="intraclass correlations, comma-separated")
-    parser.add_argument("--out", default=str(RESULTS / "dpper_calibration"), help="output path without suffix")
+    parser.add_argument("--claims", choices=["tout", "avant_apres"], default="tout",
+                        help="avant_apres: only the before/after claims (fast, for many replicates)")
+    parser.add_argument("--out", default=None,
+                        help="output path without suffix (default: results/dpper_calibration[_avant_apres])")
     args = parser.parse_args()
     sessions = [int(x) for x in args.sessions.split(",")]
     iccs = [float(x) for x in args.icc.split(",")]
@@ -143,15 +150,18 @@ def main() -> None:
     for s in sessions:
         for icc in iccs:
             t1 = time.perf_counter()
-            res = pd.DataFrame([one_study(rng, s, icc) for _ in range(args.reps)])
+            res = pd.DataFrame([one_study(rng, s, icc, args.claims) for _ in range(args.reps)])
             for key, (claim, method, kind) in LABELS.items():
+                if key not in res:
+                    continue
                 col = res[key].dropna()
                 records.append({"seances": s, "icc": icc, "affirmation": claim, "methode": method, "mesure": kind,
                                 "valeur": float(col.mean()), "n_repetitions": int(col.size)})
-            print(f"[{s} séances, ICC {icc}] {args.reps} répétitions en {time.perf_counter() - t1:.0f} s ; "
-                  f"p minimal possible (randomisation) {res['bras_p_min_possible'].min():.3f}", flush=True)
+            dt = time.perf_counter() - t1
+            print(f"[{s} séances, ICC {icc}] {args.reps} répétitions en {dt:.0f} s", flush=True)
     table = pd.DataFrame(records)
-    out = Path(args.out)
+    suffix = "_avant_apres" if args.claims == "avant_apres" else ""
+    out = Path(args.out or RESULTS / f"dpper_calibration{suffix}")
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out.with_suffix(".csv"), index=False)
     wide = table.pivot_table(index=["affirmation", "methode", "mesure"], columns=["seances", "icc"],
@@ -159,8 +169,8 @@ def main() -> None:
     wide.columns = [f"{s} séances, ICC {icc:g}" for s, icc in wide.columns]
     lines = [f"# Calibration des affirmations DPPER ({args.reps} études simulées par scénario, graine {SEED}, "
              f"{time.perf_counter() - t0:.0f} s)", "",
-             "Aucun changement moyen et aucun effet du patient partenaire : les lignes « erreur I » devraient être "
-             f"≤ 0,06 et les lignes « couverture » ≥ 0,93. ~{N_STUDENTS} étudiants appariés par étude.", "",
+             "Aucun changement moyen et aucun effet du patient partenaire : les lignes « erreur I » devraient "
+             f"être ≤ 0,06 et les lignes « couverture » ≥ 0,93. ~{N_STUDENTS} étudiants appariés par étude.", "",
              "| affirmation | méthode | mesure | " + " | ".join(wide.columns) + " |",
              "|---|---|---|" + "---|" * len(wide.columns)]
     for (claim, method, kind), row in wide.iterrows():
