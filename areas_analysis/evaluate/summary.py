@@ -394,6 +394,11 @@ def methods_and_limits(
     lim.append("- **Échelles ordinales** : le t apparié, le dz et les modèles traitent les 5 modalités comme "
                "des nombres également espacés ; les tests de rangs et r n'en ont pas besoin. Un changement d'une "
                "modalité n'a pas forcément la même valeur partout sur l'échelle.")
+    lim.append("- **L'intervalle de r décrit les étudiants observés** : il rééchantillonne les étudiants, pas les "
+               "séances ; quand les séances diffèrent, il est trop étroit pour parler de nouvelles séances "
+               "(couverture simulée de 0,62 à 0,80 pour une corrélation intra-séance de 0,5 : "
+               "`benchmarks/results/dpper_calibration.md`). C'est pourquoi le mot « net » ne "
+               "s'appuie jamais sur r ni sur un test par étudiant.")
     lim.append("- **Petits effectifs** : avec peu de paires, ou quand toutes les réponses qui changent vont "
                "dans le même sens, l'intervalle bootstrap de r peut être étroit voire réduit à un point (par ex. "
                "[1 ; 1]) alors que l'incertitude réelle est grande : lire r avec n.")
