@@ -28,6 +28,7 @@ from areas_analysis.evaluate import (
     paired_tests,
     rank_biserial_independent,
     rank_biserial_paired,
+    session_change_test,
     wilcoxon_test,
 )
 
@@ -433,3 +434,34 @@ def test_degenerate_effects_get_no_interval_rather_than_a_point():
                         "difference": [2.0, 3, 2, 4, 0, 1, -1, 0]})
     arms = compare_arms(sep, value_col="difference", session_col=None, label_col=None, n_boot=300).iloc[0]
     assert arms["r_rang_biserial"] == 1.0 and np.isnan(arms["r_ic_bas"])
+
+
+def test_session_change_test_is_a_t_test_on_session_means():
+    rng = np.random.default_rng(12)
+    sessions = np.repeat(["S1", "S2", "S3", "S4", "S5"], [3, 9, 5, 12, 4])
+    d = rng.integers(-1, 3, size=sessions.size).astype(float)
+    out = session_change_test(d, sessions)
+    means = pd.Series(d).groupby(sessions).mean()
+    ref = stats.ttest_1samp(means, 0.0)
+    ci = ref.confidence_interval(0.95)
+    assert out["n_seances"] == 5 and out["moyenne"] == pytest.approx(means.mean())
+    assert out["p"] == pytest.approx(ref.pvalue)
+    assert (out["ic_bas"], out["ic_haut"]) == pytest.approx((ci.low, ci.high))
+    # the student-level t would count the 12-student session twelve times: different p
+    assert out["p"] != pytest.approx(stats.ttest_1samp(d, 0.0).pvalue)
+    assert np.isnan(session_change_test(d[:3], sessions[:3])["p"])  # one session: no session-level test
+
+
+def test_paired_tests_never_say_net_without_sessions_and_say_it_from_the_session_test():
+    rng = np.random.default_rng(3)
+    rows = []
+    for s in range(6):
+        for _ in range(8):
+            rows.append({"session_id": f"S{s}", "item": "x", "avant": 3.0,
+                         "apres": 3.0 + float(rng.choice([0, 1, 1, 2]))})
+    df = pd.DataFrame(rows)
+    with_s = paired_tests(df, status_col=None, label_col=None, n_boot=200).iloc[0]
+    assert with_s["n_seances"] == 6 and with_s["p_seances"] < 0.05 and with_s["conclusion"] == "net"
+    without = paired_tests(df.drop(columns="session_id"), status_col=None, label_col=None, n_boot=200).iloc[0]
+    assert without["p_ajuste"] < 0.05 and without["conclusion"] == "tendance"
+    assert np.isnan(without["p_seances"])
