@@ -138,7 +138,7 @@ def summarize_evaluation(
     return " ".join(p for p in parts if p)
 
 
-def _n_students_sessions(n: object, k: object) -> str:
+def _n_students_sessions(n: float, k: float | None) -> str:
     """``n = 42 étudiants, 6 séances`` (séances omitted when unknown)."""
     txt = f"n = {plural(int(n), 'étudiant')}"
     if k is not None and not pd.isna(k):
@@ -222,7 +222,9 @@ def _arm_conclusion_sentence(effect: pd.DataFrame | None, arms: pd.DataFrame | N
                              noun: str) -> str:
     """What the session-level randomisation test allows to conclude on the patient partner's own effect."""
     if effect is None:
-        sig = arms[arms["p_ajuste"] < NET_THRESHOLD] if arms is not None else []
+        if arms is None or not len(arms):
+            return ""
+        sig = arms[arms["p_ajuste"] < NET_THRESHOLD]
         return (f"Avec ou sans patient partenaire ({what}) : sans information sur les séances, seule la "
                 f"comparaison par étudiant est possible ; {len(sig)} {noun}(s) sur {len(arms)} y diffèrent après "
                 f"correction : au mieux une {WORD_TREND}.")
@@ -350,8 +352,8 @@ def methods_and_limits(
         m.append(f"- **Avec ou sans patient partenaire** : test de Mann-Whitney sur le {crit} "
                  "(chaque étudiant sert de témoin à lui-même quand le critère est le changement), taille "
                  "d'effet r rang-bisérial (r > 0 : plus élevé avec patient partenaire) et IC bootstrap.")
-    if effect is not None or scores_effect is not None:
-        t = effect if effect is not None else scores_effect
+    t = effect if effect is not None else scores_effect
+    if t is not None:
         n_assign = int(t["n_assignations"].max()) if "n_assignations" in t else 0
         p_min = fr_num(float(t["p_min_possible"].min()), 3) if "p_min_possible" in t else "–"
         m.append("- **Effet propre du patient partenaire (unité : la séance)** : le patient partenaire est "
