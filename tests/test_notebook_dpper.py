@@ -31,6 +31,8 @@ def test_dpper_notebook_runs_on_a_tiny_fixture(tmp_path: Path) -> None:
     shown = json.dumps([o for c in nb.cells for o in c.get("outputs", [])], ensure_ascii=False)
     assert "Traceback" not in shown
     assert "non validé" in shown.lower()  # no human coding of the comments: said so
+    # 2 vs 1 sessions: the « En bref » says the design cannot conclude on the partner's own effect
+    assert "le dispositif ne permet pas de conclure" in shown and "répartitions possibles des séances" in shown
     tables = {p.name for p in (tmp_path / "cycle" / "tables").glob("*.csv")}
     assert {"dpper_ecos_avant_apres.csv", "dpper_ecos_avec_sans.csv", "dpper_ecos_appariement.csv",
             "dpper_ecos_scores_avec_sans.csv"} <= tables

@@ -2,12 +2,17 @@
 
 Pipeline: :func:`load_dpper` (or your own DataFrames) → :func:`pair_before_after`
 (match students by their self-made code, count who answered once, "Je ne sais
-pas" and empty answers) → :func:`paired_tests` (before/after per item) →
-:func:`compare_arms` and :func:`arm_effect` (with vs without patient partner,
-students clustered in sessions) → figures (:func:`plot_slopes`,
+pas" and empty answers) → :func:`paired_tests` (before/after per item: rank-biserial
+r counting unchanged students, shares up / unchanged / down, and the session-level
+test :func:`session_change_test`) → :func:`compare_arms` (with vs without patient
+partner, per student, descriptive) and :func:`arm_effect` (the session is the unit:
+exact randomisation test of the sessions' assignment,
+:func:`session_randomisation_test`) → figures (:func:`plot_slopes`,
 :func:`plot_forest`, :func:`plot_by_session`) → :func:`summarize_evaluation`
-and :func:`methods_and_limits` (French text). Every table has French columns,
-the ``n`` used, a ``methode`` column and a plain-language ``attrs["note"]``.
+and :func:`methods_and_limits` (French text, one vocabulary rule: « net » only from
+a session-aware test after multiplicity correction; ``conclusion`` columns). Every
+table has French columns, the ``n`` used, a ``methode`` column and a
+plain-language ``attrs["note"]``.
 """
 
 from ..tables import note
