@@ -465,3 +465,10 @@ def test_paired_tests_never_say_net_without_sessions_and_say_it_from_the_session
     without = paired_tests(df.drop(columns="session_id"), status_col=None, label_col=None, n_boot=200).iloc[0]
     assert without["p_ajuste"] < 0.05 and without["conclusion"] == "tendance"
     assert np.isnan(without["p_seances"])
+
+
+def test_nobody_changed_gives_r_zero_and_says_why_there_is_no_interval():
+    df = pd.DataFrame({"item": "x", "avant": [2.0, 3, 4, 3], "apres": [2.0, 3, 4, 3]})
+    row = paired_tests(df, status_col=None, label_col=None, n_boot=200).iloc[0]
+    assert row["r_rang_biserial"] == 0 and row["part_inchanges"] == 1 and row["r_max_possible"] == 0
+    assert np.isnan(row["r_ic_bas"]) and "aucun étudiant n'a changé" in row["methode"]

@@ -138,6 +138,8 @@ def bootstrap_paired(d: np.ndarray, zero_method: str, *, n_boot: int, seed: int,
     if d.size < 3:
         return (float("nan"), float("nan"), "non calculable (moins de 3 paires)")
     nonzero = d[d != 0]
+    if not nonzero.size:
+        return (float("nan"), float("nan"), "non calculable (aucun étudiant n'a changé de réponse : r = 0)")
     same_sign = nonzero.size and (np.all(nonzero > 0) or np.all(nonzero < 0))
     if same_sign and (zero_method == "wilcox" or nonzero.size == d.size):
         # r = ±1 in every resample that has a change: the bootstrap cannot express the uncertainty
