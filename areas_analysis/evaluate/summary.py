@@ -398,7 +398,7 @@ def methods_and_limits(
                "modalité n'a pas forcément la même valeur partout sur l'échelle.")
     lim.append("- **L'intervalle de r décrit les étudiants observés** : il rééchantillonne les étudiants, pas les "
                "séances ; quand les séances diffèrent, il est trop étroit pour parler de nouvelles séances "
-               "(couverture simulée de 0,62 à 0,80 pour une corrélation intra-séance de 0,5 : "
+               "(couverture simulée de 0,67 à 0,77 pour une corrélation intra-séance de 0,5 : "
                "`benchmarks/results/dpper_calibration.md`). C'est pourquoi le mot « net » ne "
                "s'appuie jamais sur r ni sur un test par étudiant.")
     lim.append("- **Petits effectifs** : avec peu de paires, ou quand toutes les réponses qui changent vont "
