@@ -3,8 +3,8 @@
 Run from the repository root (outside the test suite; one BLAS thread):
 
     export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-    .venv/bin/python benchmarks/bench_dpper_calibration.py                # full: 2000 per scenario (~1 h)
-    .venv/bin/python benchmarks/bench_dpper_calibration.py --reps 200     # quick (~5 min)
+    .venv/bin/python benchmarks/bench_dpper_calibration.py                # full: 2000 per scenario (~25 min)
+    .venv/bin/python benchmarks/bench_dpper_calibration.py --reps 200     # quick (~5 min); 1000: ~11 min
     .venv/bin/python benchmarks/bench_dpper_calibration.py --reps 2000 --claims avant_apres   # ~3 min
 
 Each simulated study looks like an AREAS DPPER evaluation: 6, 8 or 10 sessions
