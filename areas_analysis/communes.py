@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import pandas as pd
+
 from .text import fold
 
 #: Communes of the Pays de Brocéliande (official spelling).
@@ -59,3 +61,29 @@ def normalize_commune(value: str | None, communes: tuple[str, ...] = COMMUNES_BR
         return index[folded]
     candidates = [official for key, official in index.items() if folded and key.startswith(folded + " ")]
     return candidates[0] if len(candidates) == 1 else typed
+
+
+# --------------------------------------------------------------------------- remoteness (model covariate)
+
+#: Remoteness classes, from least to most remote.
+REMOTENESS_LABELS: tuple[str, ...] = ("bourg-centre", "périurbain", "rural isolé")
+
+
+def commune_remoteness(values: pd.Series) -> pd.Series:
+    """Remoteness class of each commune (ordered categorical ``bourg-centre < périurbain < rural isolé``).
+
+    The classes are the working classification of the territory also used by
+    the sample generator (``areas_analysis.sample.banks.COMMUNES``: bourg-centre
+    = pôle with a maison de santé and services); they must be checked by
+    PROXIMA35 (e.g. against INSEE's grille communale de densité) before a real
+    cycle's models are read. Names are matched through :func:`normalize_commune`;
+    a commune without a class gives NA (the model then leaves the respondent out).
+    """
+    from .sample.banks import COMMUNES  # data only (no import back): one home for the classes
+
+    classes = {fold_commune(name): REMOTENESS_LABELS[code] for name, code, *_ in COMMUNES}
+    mapped = [None if v is None or (not isinstance(v, str) and pd.isna(v))
+              else classes.get(fold_commune(normalize_commune(str(v)) or ""))
+              for v in values]
+    return pd.Series(pd.Categorical(mapped, categories=list(REMOTENESS_LABELS), ordered=True),
+                     index=values.index, name="eloignement")

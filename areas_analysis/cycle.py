@@ -494,7 +494,8 @@ def _check_contents(paths: dict[str, Path], plan: CyclePlan, checked: list[Check
 
         settings = next((c.parameters for c in checked if not c.skipped and "usagers" in c.parameters), {})
         cb = grilles.get("codebook")
-        names = ("profil", "groupe", "modele_theme", "modele_echelle", "modele_echelle_theme")
+        names = ("profil", "groupe", "modele_theme", "modele_echelle", "modele_echelle_theme",
+                 "modele_covariables")
         attempt(str(plan.params_file), lambda: plan_survey(
             surveys["usagers"].dictionary, theme_ids=cb.ids if cb is not None else (), file=str(plan.params_file),
             **{k: settings.get(k) for k in names}))
@@ -1119,4 +1120,6 @@ def _survey_settings_lines(found: dict[str, Any]) -> list[str]:
         "  modele_echelle: null  # colonne « likert » expliquée par la régression ordinale ; null : pas de modèle",
         f"  #   échelles du dictionnaire : {listing(likert)}",
         "  modele_echelle_theme: null   # thème prédicteur de la régression ordinale ; null : profil seul",
+        "  modele_covariables: null     # covariables des modèles ; null : profil hors groupe + éloignement "
+        "de la commune",
     ]

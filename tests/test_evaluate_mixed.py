@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from areas_analysis.errors import AreasError
-from areas_analysis.evaluate import arm_effect
+from areas_analysis.evaluate import arm_effect, session_randomisation_test
 from areas_analysis.evaluate.mixed import ANALYSIS_FALLBACK, ANALYSIS_MIXED, ANALYSIS_NONE
 
 
@@ -51,8 +54,10 @@ def test_mixed_model_coefficient_matches_statsmodels_called_directly(many):
         assert row["effet"] == pytest.approx(b, rel=1e-6)
         assert row["ic_bas"] == pytest.approx(b - q * se, rel=1e-6)
         assert row["ic_haut"] == pytest.approx(b + q * se, rel=1e-6)
-        assert row["p"] == pytest.approx(2 * stats.t.sf(abs(b / se), df), rel=1e-6)
-        assert row["p"] > ref.pvalues["pp"]  # more conservative than statsmodels' Wald z
+        assert row["p_modele"] == pytest.approx(2 * stats.t.sf(abs(b / se), df), rel=1e-6)
+        assert row["p_modele"] > ref.pvalues["pp"]  # more conservative than statsmodels' Wald z
+        # headline p: exact randomisation over the C(12, 6) = 924 assignments of sessions
+        assert row["n_assignations"] == 924 and row["p_min_possible"] == pytest.approx(2 / 924)
         var_re = float(ref.cov_re.iloc[0, 0])
         assert row["variance_seances"] == pytest.approx(var_re, rel=1e-6)
         assert row["icc"] == pytest.approx(var_re / (var_re + ref.scale), rel=1e-6)
@@ -94,7 +99,16 @@ def test_too_few_sessions_says_so_in_french_and_compares_session_means():
         ref = stats.ttest_ind(x, y, equal_var=True)
         ci = ref.confidence_interval(0.95)
         assert row["effet"] == pytest.approx(x.mean() - y.mean())
-        assert row["p"] == pytest.approx(ref.pvalue)
+        assert row["p_modele"] == pytest.approx(ref.pvalue)
+        # headline p: the 20 ways of choosing which 3 of the 6 sessions had a partner, enumerated by hand
+        vals, arm = means["y"].to_numpy(), (means["pp"] == "Oui").to_numpy()
+        obs = abs(vals[arm].mean() - vals[~arm].mean())
+        diffs = [abs(vals[list(c)].mean() - np.delete(vals, list(c)).mean())
+                 for c in itertools.combinations(range(6), 3)]
+        assert len(diffs) == 20
+        assert row["p"] == pytest.approx(np.mean(np.array(diffs) >= obs - 1e-12))
+        assert row["p"] >= 2 / 20 and row["p_min_possible"] == pytest.approx(2 / 20)
+        assert row["n_assignations"] == 20
         assert (row["ic_bas"], row["ic_haut"]) == pytest.approx((ci.low, ci.high))
     assert "moyennes par séance" in out.attrs["note"]
 
@@ -124,7 +138,9 @@ def test_identical_session_means_give_no_interval():
     row = arm_effect(pd.DataFrame(rows), value_col="difference", label_col=None).iloc[0]
     assert row["analyse"] == ANALYSIS_NONE
     assert "dispersion nulle" in row["message"]
-    assert np.isnan(row["p"])
+    assert np.isnan(row["ic_bas"]) and np.isnan(row["p_modele"])
+    # the randomisation test needs no dispersion: the 5 "with" sessions are the 5 highest of 10 → 2 / C(10, 5)
+    assert row["p"] == pytest.approx(2 / 252) == row["p_min_possible"]
 
 
 def test_one_arm_without_sessions_is_not_estimable():
@@ -165,3 +181,38 @@ def test_input_not_mutated_and_bad_settings(many):
     bad = many.assign(patient_partenaire="peut-être")
     with pytest.raises(AreasError, match="non reconnue"):
         arm_effect(bad, value_col="difference")
+
+
+def test_randomisation_test_smallest_p_on_three_versus_three_sessions():
+    """3 vs 3 sessions: C(6, 3) = 20 assignments; perfectly separated arms give 2/20 two-sided (the mirror
+    assignment is as extreme), never less; with 3 vs 4 sessions the mirror does not exist: 1/35."""
+    best = session_randomisation_test([5.0, 6.0, 7.0, 1.0, 2.0, 3.0], [True, True, True, False, False, False])
+    assert best["n_assignations"] == 20 and best["exact"] == 1.0
+    assert best["p"] == pytest.approx(2 / 20) and best["p_min"] == pytest.approx(2 / 20)
+    assert best["effet"] == pytest.approx(4.0)
+    # one-sided: only the observed assignment has a difference as large in the same direction → 1/20
+    vals = np.array([5.0, 6.0, 7.0, 1.0, 2.0, 3.0])
+    one_sided = np.mean([vals[list(c)].mean() - np.delete(vals, list(c)).mean() >= 4.0 - 1e-12
+                         for c in itertools.combinations(range(6), 3)])
+    assert one_sided == pytest.approx(1 / 20)
+    mixed = session_randomisation_test([5.0, 1.0, 7.0, 6.0, 2.0, 3.0], [True, True, True, False, False, False])
+    assert mixed["p"] > 0.5 and mixed["p_min"] == pytest.approx(2 / 20)
+    uneven = session_randomisation_test([5.0, 6.0, 7.0, 1.0, 2.0, 3.0, 0.0], [1, 1, 1, 0, 0, 0, 0])
+    assert uneven["n_assignations"] == 35 and uneven["p"] == pytest.approx(1 / 35)
+    # one arm without session: not testable
+    assert np.isnan(session_randomisation_test([1.0, 2.0], [True, True])["p"])
+
+
+def test_randomisation_test_with_a_covariate_uses_the_ols_coefficient():
+    vals = np.array([5.0, 6.0, 7.0, 1.0, 2.0, 3.5])
+    cov = np.array([1.0, 2.0, 3.0, 1.0, 2.5, 3.0])
+    arm = np.array([1, 1, 1, 0, 0, 0], dtype=bool)
+    res = session_randomisation_test(vals, arm, cov[:, None])
+    X = sm.add_constant(np.column_stack([arm.astype(float), cov]))
+    assert res["effet"] == pytest.approx(sm.OLS(vals, X).fit().params[1])
+    coefs = []
+    for c in itertools.combinations(range(6), 3):
+        a = np.zeros(6)
+        a[list(c)] = 1
+        coefs.append(abs(sm.OLS(vals, sm.add_constant(np.column_stack([a, cov]))).fit().params[1]))
+    assert res["p"] == pytest.approx(np.mean(np.array(coefs) >= abs(res["effet"]) - 1e-9))

@@ -126,9 +126,12 @@ def test_summary_is_french_plain_language_with_numbers(results):
                                 scores_arms=results["scores_arms"], scores_effect=results["scores_effect"])
     assert text.startswith("9 étudiants ont répondu avant et après les stations ECOS (3 séances, dont 2 avec")
     assert "2 ont répondu une seule fois" in text
-    assert "trop petit pour estimer finement la variabilité entre séances" in text
+    # 2 vs 1 sessions: C(3, 2) = 3 assignments, p ≥ 1/3 — said in the rule's words, never « net »
+    assert "3 répartitions possibles des séances" in text
+    assert "le dispositif ne permet pas de conclure" in text
+    assert " net " not in text.split("Effet propre")[1].replace("dit net", "")
     assert "Holm" in text
-    assert "n = " in text and " %" in text
+    assert "n = " in text and "%" in text
     assert "Prudence pour 2 item(s) avec moins de 10 paires" in text
 
 
@@ -138,7 +141,9 @@ def test_methods_and_limits_state_the_settings(results):
     assert md.startswith("### Méthodes")
     assert "### Limites" in md
     assert "300 rééchantillonnages" in md and "graine 42" in md
-    assert "méthode de Wilcoxon" in md and "au moins 30 paires" in md
+    assert "méthode de Pratt" in md and "au moins 30 paires" in md and "r_max_possible" in md
+    assert "« net » seulement quand le test qui tient compte des séances" in md
+    assert "2/20 = 0,10" in md and "test exact de randomisation" in md
     assert "Holm" in md and "au moins 5 séances par bras" in md
     assert "2 étudiant(s) n'ont répondu qu'une fois (sur 11)" in md
     assert "Pas de tirage au sort" in md
@@ -162,3 +167,83 @@ def test_load_dpper_french_errors(tmp_path):
         encoding="utf-8")
     with pytest.raises(InputError, match="séance « E4 » absente des questionnaires"):
         load_dpper("ECOS", tmp_path)
+
+
+# --------------------------------------------------------------------------- the sample cycle's own data
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "dpper"
+
+
+@pytest.fixture(scope="module", params=["ECOS", "RetExp"])
+def sample(request):
+    data = load_dpper(request.param, SAMPLE)
+    pairs = pair_before_after(data.before, data.after, data.items, labels=data.labels, scale=data.scale)
+    out = {
+        "action": request.param,
+        "pairing": pairing_summary(pairs),
+        "paired": paired_tests(pairs, n_boot=200),
+        "by_arm": paired_tests(pairs, by="patient_partenaire", n_boot=200),
+        "arms": compare_arms(pairs, value_col="difference", n_boot=200),
+        "effect": arm_effect(pairs, value_col="difference"),
+        "scores_arms": None, "scores_effect": None,
+    }
+    if data.scores is not None:
+        out["scores_arms"] = compare_arms(data.scores, value_col="score", item_col="station", n_boot=200)
+        out["scores_effect"] = arm_effect(data.scores, value_col="score", item_col="station")
+    out["text"] = summarize_evaluation(out["paired"], action=request.param, pairing=out["pairing"],
+                                       paired_by_arm=out["by_arm"], arms=out["arms"], effect=out["effect"],
+                                       scores_arms=out["scores_arms"], scores_effect=out["scores_effect"])
+    return out
+
+
+def test_sample_no_published_r_exceeds_what_its_unchanged_pairs_allow(sample):
+    for t in (sample["paired"], sample["by_arm"]):
+        n, z = t["n_paires"].to_numpy(), t["n_inchanges"].to_numpy()
+        bound = 1 - z * (z + 1) / (n * (n + 1))
+        assert (t["r_rang_biserial"].abs() <= bound + 1e-12).all()
+        assert t["r_max_possible"].to_numpy() == pytest.approx(bound)
+        assert {"r_rang_biserial", "n_inchanges", "n_paires", "part_inchanges"} <= set(t.columns)
+
+
+def test_sample_summary_claims_only_what_the_session_level_analysis_supports(sample):
+    text, paired, effect = sample["text"], sample["paired"], sample["effect"]
+    # 3 vs 3 sessions: the randomisation test cannot go below 2/20; the design statement is made
+    assert (effect["n_assignations"] == 20).all() and (effect["p_min_possible"] >= 0.1 - 1e-12).all()
+    arm_part = text[text.index("Effet propre"):]
+    assert " net " not in arm_part.replace("dit net", "")
+    assert "le dispositif ne permet pas de conclure" in arm_part and "20 répartitions possibles" in arm_part
+    # before/after: an item is « net » in the text iff its session-level p survives Holm
+    net = paired[paired["p_seances_ajuste"] < 0.05]
+    ba_part = text[text.index("Avant/après"):text.index("Par bras")]
+    if len(net):
+        assert "évolution nette" in ba_part
+        net_part = ba_part[ba_part.index("évolution nette"):].split(" ; tendance")[0].split(" ; non concluant")[0]
+        for label in paired["libelle"]:
+            assert (f"« {label} »" in net_part) == (label in set(net["libelle"]))
+    else:
+        assert "net" not in ba_part
+    # each before/after claim gives n students and n sessions
+    assert ba_part.count("étudiants, 6 séances") == len(paired)
+    # no sentence contradicts another: the old « ne confirme pas ... net » pair is gone
+    assert "ne confirme pas" not in text
+    # « net » appears only where the rule allows it (the before/after session-level items)
+    assert text.count(" net") == (1 if len(net) else 0) + text.count("dit net")
+
+
+def test_sample_forest_plot_and_summary_agree_in_direction(sample):
+    by_arm, text = sample["by_arm"], sample["text"]
+    fig = plot_forest(by_arm, group_col="patient_partenaire")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    plt.close(fig)
+    assert all("\u2191" in lab and "\u2193" in lab for lab in labels)  # shares beside r
+    sentence = text[text.index("Par bras"):text.index("Effet propre")]
+    w = by_arm[by_arm["patient_partenaire"] == "avec patient partenaire"].set_index("item")
+    wo = by_arm[by_arm["patient_partenaire"] == "sans patient partenaire"].set_index("item")
+    gap = w["r_rang_biserial"] - wo["r_rang_biserial"]
+    item = gap.abs().idxmax()
+    assert f"« {w.loc[item, 'libelle']} »" in sentence
+    said_more = "plus favorable avec patient partenaire" in sentence
+    assert said_more == (gap[item] > 0)  # the summary's direction is the forest plot's (r with vs without)
+    # and the shares quoted beside it go the same way, or the sentence says they do not
+    share_gap = w.loc[item, "part_ameliores"] - wo.loc[item, "part_ameliores"]
+    assert (share_gap * gap[item] > 0) or "va dans l'autre sens" in sentence

@@ -23,10 +23,12 @@ from areas_analysis.evaluate import (
     cohen_dz,
     compare_arms,
     mann_whitney_test,
+    max_abs_rb_pratt,
     pair_before_after,
     paired_tests,
     rank_biserial_independent,
     rank_biserial_paired,
+    session_change_test,
     wilcoxon_test,
 )
 
@@ -82,20 +84,43 @@ def test_wilcoxon_textbook_darwin_example():
 def test_rank_biserial_paired_matches_hand_computation(seed):
     rng = np.random.default_rng(seed)
     d = rng.integers(-3, 4, size=25).astype(float)  # Likert-like: many zeros and ties
-    assert rank_biserial_paired(d) == pytest.approx(kerby_paired_by_hand(d))
+    assert rank_biserial_paired(d, "wilcox") == pytest.approx(kerby_paired_by_hand(d))
     # equivalent form through the Wilcoxon statistic of the non-zero differences
     nz = d[d != 0]
     r_plus = stats.rankdata(np.abs(nz))[nz > 0].sum()
     total = len(nz) * (len(nz) + 1) / 2
-    assert rank_biserial_paired(d) == pytest.approx(2 * r_plus / total - 1)
+    assert rank_biserial_paired(d, "wilcox") == pytest.approx(2 * r_plus / total - 1)
 
 
-def test_rank_biserial_paired_pratt_keeps_zero_ranks():
+def test_rank_biserial_paired_pratt_counts_unchanged_pairs_by_hand():
+    """Small table with zeros, ranks written out by hand.
+
+    d = (0, 0, 0, +1, -1, +2, +2): |d| = 0,0,0,1,1,2,2 → ranks 2,2,2 (zeros), 4.5,4.5 (the ±1), 6.5,6.5.
+    R+ = 4.5 + 6.5 + 6.5 = 17.5, R- = 4.5, all ranks sum to 7·8/2 = 28 → r = (17.5 - 4.5) / 28 = 13/28.
+    Dropping the zeros (Wilcoxon): ranks 1.5,1.5,3.5,3.5 → R+ = 8.5, R- = 1.5, r = 7/10.
+    """
     d = np.array([0, 0, 0, 1, -1, 2, 2], dtype=float)
-    ranks = stats.rankdata(np.abs(d))  # zeros take rank 2 each
-    expected = (ranks[d > 0].sum() - ranks[d < 0].sum()) / (ranks[d > 0].sum() + ranks[d < 0].sum())
-    assert rank_biserial_paired(d, "pratt") == pytest.approx(expected)
-    assert rank_biserial_paired(d, "pratt") != pytest.approx(rank_biserial_paired(d, "wilcox"))
+    assert rank_biserial_paired(d) == pytest.approx(13 / 28)
+    assert rank_biserial_paired(d, "wilcox") == pytest.approx(7 / 10)
+    # the issue's case: 5 students up by one point, 20 unchanged → 5·23 / 325 = 0.354, not 1
+    d = np.array([1.0] * 5 + [0.0] * 20)
+    assert rank_biserial_paired(d) == pytest.approx(115 / 325)
+    assert rank_biserial_paired(d, "wilcox") == 1.0
+    # the bound the unchanged pairs allow: 1 - z(z+1)/(n(n+1)), reached here
+    assert max_abs_rb_pratt(25, 20) == pytest.approx(115 / 325)
+    assert max_abs_rb_pratt(7, 3) == pytest.approx(1 - 12 / 56)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pratt_r_never_exceeds_what_its_unchanged_pairs_allow(seed):
+    rng = np.random.default_rng(seed)
+    d = rng.choice([-1.0, 0.0, 0.0, 1.0, 2.0], size=20)
+    z = int((d == 0).sum())
+    assert abs(rank_biserial_paired(d)) <= max_abs_rb_pratt(20, z) + 1e-12
+    table = paired_tests(pd.DataFrame({"item": "x", "avant": 3.0, "apres": 3.0 + d}), status_col=None,
+                         label_col=None, n_boot=200).iloc[0]
+    assert table["r_rang_biserial"] <= table["r_max_possible"] + 1e-12
+    assert table["part_ameliores"] + table["part_inchanges"] + table["part_degrades"] == pytest.approx(1)
 
 
 def test_cohen_dz_and_its_noncentral_t_interval():
@@ -264,7 +289,9 @@ def test_paired_tests_against_scipy_on_the_usable_pairs(pairs, table):
         assert row["p_t_apparie"] == pytest.approx(stats.ttest_rel(a, b).pvalue)
         d = a - b
         assert row["dz"] == pytest.approx(d.mean() / d.std(ddof=1))
-        assert row["r_rang_biserial"] == pytest.approx(kerby_paired_by_hand(d))
+        ranks = stats.rankdata(np.abs(d))  # Pratt: unchanged pairs ranked, in the denominator n(n+1)/2
+        pratt = (ranks[d > 0].sum() - ranks[d < 0].sum()) / (len(d) * (len(d) + 1) / 2)
+        assert row["r_rang_biserial"] == pytest.approx(pratt)
         assert row["mediane_avant"] == np.median(b) and row["mediane_apres"] == np.median(a)
         assert row["n_ameliores"] + row["n_inchanges"] + row["n_degrades"] == len(d)
         assert row["r_ic_bas"] <= row["r_rang_biserial"] <= row["r_ic_haut"]
@@ -308,14 +335,18 @@ def test_bca_interval_of_paired_r_matches_the_textbook_formula():
                        label_col=None, n_boot=2000, seed=5).iloc[0]
     assert "bootstrap BCa" in row["methode"]
 
+    def pratt_by_hand(x):  # signed-rank sum over the rank sum of all pairs, unchanged ones included
+        ranks = stats.rankdata(np.abs(x))
+        return (ranks[x > 0].sum() - ranks[x < 0].sum()) / (x.size * (x.size + 1) / 2)
+
     def by_hand(x, axis=-1):  # same resamples as the library (same scipy call), statistic by hand
-        return np.apply_along_axis(kerby_paired_by_hand, axis, x)
+        return np.apply_along_axis(pratt_by_hand, axis, x)
 
     dist = stats.bootstrap((d,), by_hand, n_resamples=2000, rng=5, method="percentile", vectorized=True,
                            axis=-1, batch=200).bootstrap_distribution
-    theta = kerby_paired_by_hand(d)
+    theta = pratt_by_hand(d)
     z0 = special.ndtri((np.sum(dist < theta) + np.sum(dist <= theta)) / (2 * dist.size))
-    jack = np.array([kerby_paired_by_hand(np.delete(d, i)) for i in range(d.size)])
+    jack = np.array([pratt_by_hand(np.delete(d, i)) for i in range(d.size)])
     u = jack.mean() - jack
     a = np.sum(u**3) / (6 * np.sum(u**2) ** 1.5)
     z = special.ndtri(0.025)
@@ -388,7 +419,12 @@ def test_bad_settings_get_french_errors(pairs):
 def test_degenerate_effects_get_no_interval_rather_than_a_point():
     # three students improve, nobody gets worse: r = 1 but the evidence is thin
     df = pd.DataFrame({"item": "x", "avant": [2.0, 3, 3, 3, 3, 4], "apres": [3.0, 3, 3, 4, 3, 5]})
+    # Pratt (default): the three unchanged students keep r at its bound 1 - 3·4/(6·7) = 5/7, interval computable
     row = paired_tests(df, status_col=None, label_col=None, n_boot=300).iloc[0]
+    assert row["r_rang_biserial"] == pytest.approx(5 / 7) == row["r_max_possible"]
+    assert row["r_ic_bas"] < row["r_rang_biserial"] <= row["r_ic_haut"] <= 1
+    # Wilcoxon's handling drops them: r = 1 and no interval rather than a point
+    row = paired_tests(df, status_col=None, label_col=None, n_boot=300, zero_method="wilcox").iloc[0]
     assert row["r_rang_biserial"] == 1.0
     assert np.isnan(row["r_ic_bas"]) and np.isnan(row["r_ic_haut"])
     assert "IC 95 % non calculable (r = ±1" in row["methode"]
@@ -398,3 +434,41 @@ def test_degenerate_effects_get_no_interval_rather_than_a_point():
                         "difference": [2.0, 3, 2, 4, 0, 1, -1, 0]})
     arms = compare_arms(sep, value_col="difference", session_col=None, label_col=None, n_boot=300).iloc[0]
     assert arms["r_rang_biserial"] == 1.0 and np.isnan(arms["r_ic_bas"])
+
+
+def test_session_change_test_is_a_t_test_on_session_means():
+    rng = np.random.default_rng(12)
+    sessions = np.repeat(["S1", "S2", "S3", "S4", "S5"], [3, 9, 5, 12, 4])
+    d = rng.integers(-1, 3, size=sessions.size).astype(float)
+    out = session_change_test(d, sessions)
+    means = pd.Series(d).groupby(sessions).mean()
+    ref = stats.ttest_1samp(means, 0.0)
+    ci = ref.confidence_interval(0.95)
+    assert out["n_seances"] == 5 and out["moyenne"] == pytest.approx(means.mean())
+    assert out["p"] == pytest.approx(ref.pvalue)
+    assert (out["ic_bas"], out["ic_haut"]) == pytest.approx((ci.low, ci.high))
+    # the student-level t would count the 12-student session twelve times: different p
+    assert out["p"] != pytest.approx(stats.ttest_1samp(d, 0.0).pvalue)
+    assert np.isnan(session_change_test(d[:3], sessions[:3])["p"])  # one session: no session-level test
+
+
+def test_paired_tests_never_say_net_without_sessions_and_say_it_from_the_session_test():
+    rng = np.random.default_rng(3)
+    rows = []
+    for s in range(6):
+        for _ in range(8):
+            rows.append({"session_id": f"S{s}", "item": "x", "avant": 3.0,
+                         "apres": 3.0 + float(rng.choice([0, 1, 1, 2]))})
+    df = pd.DataFrame(rows)
+    with_s = paired_tests(df, status_col=None, label_col=None, n_boot=200).iloc[0]
+    assert with_s["n_seances"] == 6 and with_s["p_seances"] < 0.05 and with_s["conclusion"] == "net"
+    without = paired_tests(df.drop(columns="session_id"), status_col=None, label_col=None, n_boot=200).iloc[0]
+    assert without["p_ajuste"] < 0.05 and without["conclusion"] == "tendance"
+    assert np.isnan(without["p_seances"])
+
+
+def test_nobody_changed_gives_r_zero_and_says_why_there_is_no_interval():
+    df = pd.DataFrame({"item": "x", "avant": [2.0, 3, 4, 3], "apres": [2.0, 3, 4, 3]})
+    row = paired_tests(df, status_col=None, label_col=None, n_boot=200).iloc[0]
+    assert row["r_rang_biserial"] == 0 and row["part_inchanges"] == 1 and row["r_max_possible"] == 0
+    assert np.isnan(row["r_ic_bas"]) and "aucun étudiant n'a changé" in row["methode"]

@@ -2,12 +2,17 @@
 
 Pipeline: :func:`load_dpper` (or your own DataFrames) → :func:`pair_before_after`
 (match students by their self-made code, count who answered once, "Je ne sais
-pas" and empty answers) → :func:`paired_tests` (before/after per item) →
-:func:`compare_arms` and :func:`arm_effect` (with vs without patient partner,
-students clustered in sessions) → figures (:func:`plot_slopes`,
+pas" and empty answers) → :func:`paired_tests` (before/after per item: rank-biserial
+r counting unchanged students, shares up / unchanged / down, and the session-level
+test :func:`session_change_test`) → :func:`compare_arms` (with vs without patient
+partner, per student, descriptive) and :func:`arm_effect` (the session is the unit:
+exact randomisation test of the sessions' assignment,
+:func:`session_randomisation_test`) → figures (:func:`plot_slopes`,
 :func:`plot_forest`, :func:`plot_by_session`) → :func:`summarize_evaluation`
-and :func:`methods_and_limits` (French text). Every table has French columns,
-the ``n`` used, a ``methode`` column and a plain-language ``attrs["note"]``.
+and :func:`methods_and_limits` (French text, one vocabulary rule: « net » only from
+a session-aware test after multiplicity correction; ``conclusion`` columns). Every
+table has French columns, the ``n`` used, a ``methode`` column and a
+plain-language ``attrs["note"]``.
 """
 
 from ..tables import note
@@ -24,8 +29,15 @@ from ._common import (
 )
 from .data import DpperData, comments_for_themes, load_dpper, scores_long
 from .groups import compare_arms, mann_whitney_test, rank_biserial_independent
-from .mixed import MIN_SESSIONS_PER_ARM, arm_effect
-from .paired import cohen_dz, paired_tests, rank_biserial_paired, wilcoxon_test
+from .mixed import MIN_SESSIONS_PER_ARM, arm_effect, session_randomisation_test
+from .paired import (
+    cohen_dz,
+    max_abs_rb_pratt,
+    paired_tests,
+    rank_biserial_paired,
+    session_change_test,
+    wilcoxon_test,
+)
 from .pairing import normalise_code, pair_before_after, pairing_summary
 from .plots import plot_by_session, plot_forest, plot_slopes
 from .summary import methods_and_limits, summarize_evaluation
@@ -48,6 +60,7 @@ __all__ = [
     "likert_to_scores",
     "load_dpper",
     "mann_whitney_test",
+    "max_abs_rb_pratt",
     "methods_and_limits",
     "normalise_code",
     "note",
@@ -60,6 +73,8 @@ __all__ = [
     "rank_biserial_independent",
     "rank_biserial_paired",
     "scores_long",
+    "session_change_test",
+    "session_randomisation_test",
     "summarize_evaluation",
     "wilcoxon_test",
 ]

@@ -17,13 +17,21 @@ import numpy as np
 from scipy import stats
 
 
-def rb_paired_rows(d: np.ndarray, zero_method: str = "wilcox") -> np.ndarray:
-    """Matched-pairs rank-biserial correlation of each row of ``d`` (Kerby 2014).
+def rb_paired_rows(d: np.ndarray, zero_method: str = "pratt") -> np.ndarray:
+    """Matched-pairs rank-biserial correlation of each row of ``d`` (Kerby 2014; Pratt 1959 for zeros).
 
-    ``r = (R+ - R-) / (R+ + R-)``: ranks of ``|d|`` (average ranks for ties);
-    ``"wilcox"`` ranks the non-zero differences only, ``"pratt"`` ranks all
-    of them and lets the zeros count in neither sum. A row without any
-    non-zero difference gives 0 (no direction).
+    Ranks of ``|d|`` (average ranks for ties); ``R+`` (``R-``) is the sum of
+    the ranks of the positive (negative) differences.
+
+    - ``"pratt"`` (default): every pair is ranked, unchanged pairs (``d = 0``)
+      included, and ``r = (R+ - R-) / (n (n + 1) / 2)`` — the denominator is
+      the rank sum of *all* pairs, so the unchanged pairs pull r towards 0.
+      With ``z`` unchanged pairs out of ``n``, ``|r| <= 1 - z (z + 1) / (n (n + 1))``
+      (:func:`max_abs_rb_pratt`): 5 improved and 20 unchanged give at most 0.35.
+    - ``"wilcox"``: unchanged pairs are dropped and ``r = (R+ - R-) / (R+ + R-)``
+      over the changed pairs only — 5 improved and 20 unchanged give r = 1.
+
+    A row without any non-zero difference gives 0 (no direction).
     """
     d = np.atleast_2d(np.asarray(d, dtype=float))
     a = np.abs(d)
@@ -33,10 +41,23 @@ def rb_paired_rows(d: np.ndarray, zero_method: str = "wilcox") -> np.ndarray:
     ranks = np.nan_to_num(ranks, nan=0.0)
     r_plus = np.sum(ranks * (d > 0), axis=1)
     r_minus = np.sum(ranks * (d < 0), axis=1)
-    total = r_plus + r_minus
+    total = r_plus + r_minus if zero_method == "wilcox" else np.sum(ranks, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.where(total > 0, (r_plus - r_minus) / np.where(total > 0, total, 1.0), 0.0)
     return r
+
+
+def max_abs_rb_pratt(n_pairs: int, n_unchanged: int) -> float:
+    """Largest ``|r|`` the Pratt rank-biserial can take with ``n_unchanged`` zeros among ``n_pairs``.
+
+    The zeros take the lowest ranks ``1..z`` (sum ``z (z + 1) / 2``); every
+    other pair moving the same way gives ``1 - z (z + 1) / (n (n + 1))``.
+    NaN for ``n_pairs = 0``.
+    """
+    n, z = int(n_pairs), int(n_unchanged)
+    if n <= 0:
+        return float("nan")
+    return 1.0 - z * (z + 1) / (n * (n + 1))
 
 
 def rb_independent(x: np.ndarray, y: np.ndarray) -> float:
@@ -117,7 +138,10 @@ def bootstrap_paired(d: np.ndarray, zero_method: str, *, n_boot: int, seed: int,
     if d.size < 3:
         return (float("nan"), float("nan"), "non calculable (moins de 3 paires)")
     nonzero = d[d != 0]
-    if nonzero.size and (np.all(nonzero > 0) or np.all(nonzero < 0)):
+    if not nonzero.size:
+        return (float("nan"), float("nan"), "non calculable (aucun étudiant n'a changé de réponse : r = 0)")
+    same_sign = nonzero.size and (np.all(nonzero > 0) or np.all(nonzero < 0))
+    if same_sign and (zero_method == "wilcox" or nonzero.size == d.size):
         # r = ±1 in every resample that has a change: the bootstrap cannot express the uncertainty
         return (float("nan"), float("nan"), DEGENERATE)
     return _scipy_bootstrap((d,), paired_rb_statistic(zero_method), n_boot=n_boot, seed=seed,

@@ -252,6 +252,47 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: Correction = "
     return out
 
 
+# --------------------------------------------------------------------------- words tied to evidence
+
+#: Threshold of the adjusted session-level p-value below which a result is called « net ».
+NET_THRESHOLD = 0.05
+#: The four words of the vocabulary rule (written out in ``methods_and_limits``).
+WORD_NET = "net"
+WORD_TREND = "tendance"
+WORD_INCONCLUSIVE = "non concluant"
+WORD_DESIGN = "le dispositif ne permet pas de conclure"
+VOCABULARY_RULE = (
+    f"« {WORD_NET} » seulement quand le test qui tient compte des séances reste sous "
+    f"{str(NET_THRESHOLD).replace('.', ',')} après correction de multiplicité ; « {WORD_TREND} » quand ce test "
+    "est sous le seuil avant correction seulement, ou quand seul le test par étudiant (qui ignore les séances) "
+    f"l'est ; « {WORD_DESIGN} » quand le nombre de séances rend un résultat net impossible, quel que soit "
+    f"l'écart observé (ou qu'il n'y a pas assez de séances pour un test par séance) ; « {WORD_INCONCLUSIVE} » "
+    "dans les autres cas. Chaque affirmation donne le nombre d'étudiants et de séances.")
+
+
+def conclusion(p_session_adj: float, p_session: float, p_student_adj: float = float("nan"),
+               best_possible_adj: float = 0.0, threshold: float = NET_THRESHOLD) -> str:
+    """The word of the vocabulary rule for one result (see :data:`VOCABULARY_RULE`).
+
+    Args:
+        p_session_adj: Session-aware p-value after multiplicity correction.
+        p_session: The same before correction.
+        p_student_adj: Student-level p-value after correction (NaN if none).
+        best_possible_adj: Smallest adjusted p the design allows (0 when unbounded; NaN when no
+            session-level test is possible).
+        threshold: Significance threshold.
+    """
+    if p_session_adj < threshold:
+        return WORD_NET
+    if p_session < threshold:
+        return WORD_TREND
+    if np.isnan(best_possible_adj) or best_possible_adj >= threshold:
+        return WORD_DESIGN if not p_student_adj < threshold else WORD_TREND
+    if p_student_adj < threshold:
+        return WORD_TREND
+    return WORD_INCONCLUSIVE
+
+
 # --------------------------------------------------------------------------- French text
 
 

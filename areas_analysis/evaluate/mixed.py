@@ -15,6 +15,7 @@ Klar 2000, *Design and Analysis of Cluster Randomization Trials*, ch. 6).
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
+from ..config import DEFAULT_SEED
 from ..errors import AreasError
 from ..tables import as_list, check_confidence, fr_num, plural, require_columns, set_note
 from ._common import (
@@ -33,12 +35,15 @@ from ._common import (
     CORRECTION_LABELS,
     Correction,
     add_adjusted_p,
+    adjust_pvalues,
     arm_values,
     check_choice,
+    conclusion,
     outcome_label,
 )
 
-__all__ = ["ANALYSIS_FALLBACK", "ANALYSIS_MIXED", "ANALYSIS_NONE", "MIN_SESSIONS_PER_ARM", "arm_effect"]
+__all__ = ["ANALYSIS_FALLBACK", "ANALYSIS_MIXED", "ANALYSIS_NONE", "MAX_ENUMERATED_ASSIGNMENTS",
+           "MIN_SESSIONS_PER_ARM", "arm_effect", "session_randomisation_test"]
 
 #: Fewer sessions than this in an arm → no mixed model (variance between sessions not estimable).
 MIN_SESSIONS_PER_ARM = 5
@@ -105,6 +110,92 @@ def _fit_session_means(g: pd.DataFrame, adjust: list[str], confidence: float) ->
             "ic_haut": float(ci.iloc[1]), "p": float(res.pvalues["_pp"]), "df": float(res.df_resid)}
 
 
+#: Enumerate every assignment of sessions to arms up to this many; beyond, draw them at random.
+MAX_ENUMERATED_ASSIGNMENTS = 100_000
+#: Random assignments drawn when there are too many to enumerate (p = (1 + hits) / (1 + draws)).
+N_RANDOM_ASSIGNMENTS = 9_999
+
+
+def _assignments(n_sessions: int, n_with: int, seed: int) -> tuple[np.ndarray, bool]:
+    """0/1 matrix of assignments (one row each, ``n_with`` ones): all of them, or seeded random draws."""
+    total = math.comb(n_sessions, n_with)
+    if total <= MAX_ENUMERATED_ASSIGNMENTS:
+        rows = np.zeros((total, n_sessions))
+        for i, idx in enumerate(itertools.combinations(range(n_sessions), n_with)):
+            rows[i, list(idx)] = 1.0
+        return rows, True
+    rng = np.random.default_rng(seed)
+    rows = np.zeros((N_RANDOM_ASSIGNMENTS, n_sessions))
+    for i in range(N_RANDOM_ASSIGNMENTS):
+        rows[i, rng.choice(n_sessions, n_with, replace=False)] = 1.0
+    return rows, False
+
+
+def session_randomisation_test(
+    session_values: Sequence[float] | np.ndarray,
+    session_arm: Sequence[bool] | np.ndarray,
+    covariates: np.ndarray | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, float]:
+    """Exact randomisation test of the arm effect over the assignments of sessions to arms.
+
+    The patient partner is present for whole sessions, so the honest null
+    distribution re-deals *which sessions* had a partner, keeping each
+    session's students together (Fisher's randomisation test at cluster
+    level; Gail et al. 1996, *Stat. Med.* 15:1069-1092). Statistic: the
+    coefficient of the arm in a least-squares regression of the session
+    values on the arm (+ ``covariates``) — the difference of the arms' mean
+    session values without covariates. Two-sided
+    ``p = #{assignments with |T| >= |T_obs|} / #assignments``, every
+    ``C(S, S_avec)`` assignment enumerated (seeded random draws beyond
+    :data:`MAX_ENUMERATED_ASSIGNMENTS`, ``p = (1 + hits) / (1 + draws)``).
+
+    The design caps what it can show: the smallest reachable p is the share
+    of assignments as extreme as the most extreme one — ``2 / C(S, S_avec)``
+    when both arms have the same number of sessions (swapping the arms gives
+    the same ``|T|``), e.g. 2/20 = 0.10 two-sided (1/20 one-sided) for 3
+    versus 3 sessions: such a design can never give p < 0.05.
+
+    Args:
+        session_values: One value per session (e.g. its students' mean change).
+        session_arm: True for the sessions with a patient partner.
+        covariates: Optional ``(sessions, k)`` matrix of session-level covariates.
+        seed: Seed of the random draws (used only beyond the enumeration limit).
+
+    Returns:
+        ``{"effet", "p", "p_min", "n_assignations", "exact"}``; NaN p when an
+        arm has no session or there are not enough sessions for the covariates.
+    """
+    y = np.asarray(session_values, dtype=float)
+    arm = np.asarray(session_arm, dtype=bool)
+    s, k = y.size, int(arm.sum())
+    nan = float("nan")
+    Z = np.ones((s, 1)) if covariates is None else np.column_stack([np.ones(s), np.asarray(covariates, float)])
+    if k == 0 or k == s or s <= Z.shape[1] + 1:
+        return {"effet": nan, "p": nan, "p_min": nan, "n_assignations": 0.0, "exact": 1.0}
+    A, exact = _assignments(s, k, seed)
+    # coefficient of x in OLS of y on [Z, x] = <x~, y~> / <x~, x~>, x~ and y~ residualised on Z (Frisch-Waugh)
+    H = Z @ np.linalg.pinv(Z)
+    yr = y - H @ y
+    Ar = A - A @ H.T
+    denom = np.einsum("ij,ij->i", Ar, Ar)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat = np.where(denom > 1e-12, (Ar @ yr) / np.where(denom > 1e-12, denom, 1.0), np.nan)
+    xr = arm.astype(float) - H @ arm.astype(float)
+    obs = float(xr @ yr / (xr @ xr))
+    tol = 1e-9 * max(1.0, float(np.nanmax(np.abs(stat))))
+    a = np.abs(stat[~np.isnan(stat)])
+    hits = int(np.sum(a >= abs(obs) - tol))
+    top = int(np.sum(a >= a.max() - tol))
+    if exact:
+        p, p_min = hits / a.size, top / a.size
+    else:
+        p, p_min = (1 + hits) / (1 + a.size), (1 + top) / (1 + a.size)
+    return {"effet": obs, "p": float(p), "p_min": float(p_min), "n_assignations": float(math.comb(s, k)),
+            "exact": float(exact)}
+
+
 def arm_effect(
     data: pd.DataFrame,
     *,
@@ -119,6 +210,7 @@ def arm_effect(
     min_sessions_per_arm: int = MIN_SESSIONS_PER_ARM,
     correction: Correction = "holm",
     confidence: float = 0.95,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Effect of the patient partner on an outcome, per item, with students clustered in sessions.
 
@@ -148,6 +240,15 @@ def arm_effect(
     When even that is impossible (one arm without session, too few sessions),
     ``analyse`` is ``"non estimable"`` and the estimates are empty.
 
+    **Headline test** (``p``, ``p_ajuste``): whatever the model, the p-value is
+    the exact randomisation test over the assignments of sessions to arms
+    (:func:`session_randomisation_test` on the session means, with the
+    adjusters' session means as covariates), valid with any number of
+    sessions and any intraclass correlation; ``n_assignations`` and
+    ``p_min_possible`` say how many assignments exist and the smallest p the
+    design can give (0.10 with 3 versus 3 sessions). The model's own p is kept
+    in ``p_modele``; its interval (``ic_bas``, ``ic_haut``) is the one reported.
+
     Args:
         data: Long table, one row per (student, item).
         value_col: Outcome column.
@@ -162,6 +263,7 @@ def arm_effect(
         min_sessions_per_arm: Minimum sessions per arm to fit the mixed model.
         correction: ``"holm"``, ``"fdr_bh"`` or ``"none"`` across items.
         confidence: Confidence level.
+        seed: Seed of the randomisation test when assignments are drawn rather than enumerated.
 
     Returns:
         One row per item in French columns (``analyse``, ``n_etudiants``,
@@ -206,6 +308,17 @@ def arm_effect(
             "effet": np.nan, "ic_bas": np.nan, "ic_haut": np.nan, "p": np.nan,
             "variance_seances": np.nan, "icc": np.nan,
         }
+        if len(g):
+            means = g.groupby("_session").agg(_y=("_y", "mean"), _pp=("_pp", "first"),
+                                              **{a: (a, "mean") for a in safe_adjust})
+            rt = session_randomisation_test(means["_y"].to_numpy(), means["_pp"].to_numpy() > 0.5,
+                                            means[safe_adjust].to_numpy(float) if safe_adjust else None, seed=seed)
+        else:
+            rt = {"p": np.nan, "p_min": np.nan, "n_assignations": 0.0, "exact": 1.0}
+        rand_txt = (f" ; p : test exact de randomisation des séances ({int(rt['n_assignations'])} répartitions "
+                    f"possibles, p minimal atteignable {fr_num(rt['p_min'], 3)})" if rt["exact"]
+                    else f" ; p : test de randomisation des séances ({N_RANDOM_ASSIGNMENTS} répartitions tirées "
+                         f"au hasard, graine {seed})")
         why = None
         if min(s_with, s_without) < min_sessions_per_arm:
             why = (f"trop peu de séances pour un modèle mixte : {plural(s_with, 'séance')} avec et "
@@ -222,8 +335,8 @@ def arm_effect(
                                   f"{plural(s_with + s_without, 'séance')}.")
                 row["methode"] = (f"modèle linéaire mixte (REML, statsmodels MixedLM) du {value_label}{adj_txt}, "
                                   f"intercept aléatoire par séance ; effet = différence avec − sans patient "
-                                  f"partenaire, IC {pct} % et p par la loi t à {fit['df']} ddl (séances − 2, "
-                                  "« between-within », Li & Redden 2015)")
+                                  f"partenaire, IC {pct} % par la loi t à {fit['df']} ddl (séances − 2, "
+                                  "« between-within », Li & Redden 2015)" + rand_txt)
             else:
                 why = str(fit["why"])
         if why is not None:
@@ -237,24 +350,35 @@ def arm_effect(
                                   "honnête.")
                 row["methode"] = (f"moindres carrés sur les moyennes par séance du {value_label}{adj_txt} "
                                   f"({plural(s_with + s_without, 'séance')}, {int(fb['df'])} ddl) ; effet = "
-                                  f"différence avec − sans patient partenaire, IC {pct} % de Student")
+                                  f"différence avec − sans patient partenaire, IC {pct} % de Student"
+                                  + rand_txt)
             else:
                 row["analyse"] = ANALYSIS_NONE
                 row["message"] = f"Effet non estimable : {why} ; {fb['why']}."
                 row["methode"] = "aucune estimation"
+        row["p_modele"] = row["p"]
+        row["p"] = rt["p"]
+        row["p_min_possible"] = rt["p_min"]
+        row["n_assignations"] = int(rt["n_assignations"])
         rows.append(row)
     if not rows:
         raise AreasError("Aucun item à comparer : la table est vide.")
     out = pd.DataFrame(rows)
     add_adjusted_p(out, "p", correction)
+    out["p_min_possible_ajuste"] = adjust_pvalues(out["p_min_possible"].to_numpy(float), correction)
+    out["conclusion"] = [conclusion(pa, p, np.nan, best) for pa, p, best in
+                         zip(out["p_ajuste"], out["p"], out["p_min_possible_ajuste"], strict=True)]
     cols = ["item", "libelle", "critere", "analyse", "n_etudiants", "n_exclus", "n_seances_avec",
-            "n_seances_sans", "effet", "ic_bas", "ic_haut", "p", "p_ajuste", "correction", "variance_seances",
+            "n_seances_sans", "effet", "ic_bas", "ic_haut", "p", "p_ajuste", "correction", "p_min_possible",
+            "p_min_possible_ajuste", "n_assignations", "conclusion", "p_modele", "variance_seances",
             "icc", "message", "methode"]
     out = out[cols]
     n_fb = int((out["analyse"] != ANALYSIS_MIXED).sum())
     text = (f"Effet du patient partenaire sur le {value_label}{adj_txt}, en tenant compte du regroupement des "
-            "étudiants par séance (effet = écart moyen avec − sans patient partenaire, dans l'unité du critère).")
+            "étudiants par séance (effet = écart moyen avec − sans patient partenaire, dans l'unité du critère). "
+            "p : test exact de randomisation qui redistribue les séances entre les bras (chaque séance garde ses "
+            "étudiants) ; p_min_possible : le plus petit p que permet le nombre de séances.")
     if n_fb:
         text += (f" Pour {n_fb} ligne(s) sur {len(out)}, le modèle mixte n'est pas rapporté (voir « message ») "
                  "et l'analyse compare les moyennes par séance.")
-    return set_note(out, text, correction=correction, confidence=confidence)
+    return set_note(out, text, correction=correction, confidence=confidence, seed=seed)

@@ -20,20 +20,26 @@ from scipy import optimize, stats
 from ..config import DEFAULT_SEED
 from ..errors import AreasError
 from ..tables import as_list, check_confidence, fr_num, require_columns, set_note
-from ._bootstrap import bootstrap_paired, rb_paired_rows
+from ._bootstrap import bootstrap_paired, max_abs_rb_pratt, rb_paired_rows
 from ._common import (
     CORRECTION_LABELS,
+    NET_THRESHOLD,
     STATUS_AFTER_ONLY,
     STATUS_BEFORE_ONLY,
     STATUS_DONT_KNOW,
     STATUS_MISSING,
     STATUS_USED,
+    WORD_INCONCLUSIVE,
+    WORD_TREND,
     Correction,
     add_adjusted_p,
+    adjust_pvalues,
     check_choice,
+    conclusion,
 )
 
-__all__ = ["cohen_dz", "paired_tests", "rank_biserial_paired", "wilcoxon_test"]
+__all__ = ["cohen_dz", "max_abs_rb_pratt", "paired_tests", "rank_biserial_paired", "session_change_test",
+           "wilcoxon_test"]
 
 ZeroMethod = Literal["wilcox", "pratt"]
 Primary = Literal["auto", "wilcoxon", "t"]
@@ -45,21 +51,25 @@ T_MIN_PAIRS = 30
 T_MAX_ABS_SKEW = 1.0
 
 
-def rank_biserial_paired(diff: Sequence[float] | np.ndarray, zero_method: ZeroMethod = "wilcox") -> float:
-    """Matched-pairs rank-biserial correlation (Kerby 2014, simple difference formula).
+def rank_biserial_paired(diff: Sequence[float] | np.ndarray, zero_method: ZeroMethod = "pratt") -> float:
+    """Matched-pairs rank-biserial correlation, unchanged pairs counted (Kerby 2014; Pratt 1959).
 
-    ``r = (R+ - R-) / (R+ + R-)`` where ``R+`` (``R-``) is the sum of the ranks
-    of ``|d|`` over the positive (negative) differences: the share of the rank
-    mass favouring an increase minus the share favouring a decrease, from −1
-    (all decreased) to +1 (all increased). Kerby, D. S. (2014), "The simple
-    difference formula: an approach to teaching nonparametric correlation",
-    *Comprehensive Psychology* 3:11.IT.3.1.
+    ``R+`` (``R-``) is the sum of the ranks of ``|d|`` over the positive
+    (negative) differences. Default ``"pratt"``: all pairs are ranked, the
+    unchanged ones (``d = 0``) included, and ``r = (R+ - R-) / (n (n + 1) / 2)``
+    — the signed-rank sum divided by its largest possible value with ``n``
+    pairs, so r = 1 only when every student moved up. Unchanged students
+    weigh r towards 0: with ``z`` of them ``|r| <= 1 - z (z + 1) / (n (n + 1))``
+    (:func:`max_abs_rb_pratt`). ``"wilcox"`` is Kerby's simple difference
+    formula on the changed pairs only, ``(R+ - R-) / (R+ + R-)``: 5 students up
+    and 20 unchanged give r = 1 (Wilcoxon handling) but 0.35 (Pratt handling).
+    Kerby, D. S. (2014), *Comprehensive Psychology* 3:11.IT.3.1; Pratt, J. W.
+    (1959), *JASA* 54:655-667.
 
     Args:
         diff: Paired differences ``after - before`` (NaN removed beforehand).
-        zero_method: ``"wilcox"`` ranks the non-zero differences only (as the
-            test does); ``"pratt"`` ranks the zeros too but counts them in
-            neither sum.
+        zero_method: ``"pratt"`` (unchanged pairs ranked and in the denominator)
+            or ``"wilcox"`` (unchanged pairs dropped).
 
     Returns:
         r in [−1, 1]; 0 when no difference is non-zero; NaN for an empty input.
@@ -182,6 +192,46 @@ def wilcoxon_test(diff: Sequence[float] | np.ndarray, zero_method: ZeroMethod = 
     return (w, p, how)
 
 
+def session_change_test(diff: Sequence[float] | np.ndarray, sessions: Sequence[object] | np.ndarray,
+                        confidence: float = 0.95) -> dict[str, float]:
+    """Before/after change tested at session level: one-sample t on the session mean changes.
+
+    Students of one session share their trainer, patient partner and day, so
+    their changes are correlated; a student-level test then counts each
+    session several times. Here each session counts once: its students' mean
+    change, and a Student t-test of "mean of the session means = 0" with
+    ``sessions - 1`` degrees of freedom (the cluster-level analysis of Donner
+    & Klar 2000, ch. 6). Valid with any intraclass correlation; with 3
+    sessions it has 2 degrees of freedom and little power.
+
+    Args:
+        diff: Paired differences ``after - before`` (one per student).
+        sessions: Session of each student (same length).
+        confidence: Confidence level of the interval of the mean change.
+
+    Returns:
+        ``{"n_seances", "moyenne", "ic_bas", "ic_haut", "p"}``: estimates NaN
+        with fewer than 2 sessions or when every session has the same mean.
+    """
+    check_confidence(confidence)
+    d = np.asarray(diff, dtype=float)
+    g = pd.Series(d).groupby(pd.Series(np.asarray(sessions, dtype=object)).astype("string").to_numpy()).mean()
+    k = int(g.size)
+    nan = float("nan")
+    out = {"n_seances": float(k), "moyenne": float(g.mean()) if k else nan, "ic_bas": nan, "ic_haut": nan,
+           "p": nan}
+    if k < 2:
+        return out
+    sd = float(g.std(ddof=1))
+    if not sd > 1e-12:
+        return out
+    se = sd / math.sqrt(k)
+    q = float(stats.t.ppf(1 - (1 - confidence) / 2, k - 1))
+    m = float(g.mean())
+    out.update({"ic_bas": m - q * se, "ic_haut": m + q * se, "p": float(2 * stats.t.sf(abs(m / se), k - 1))})
+    return out
+
+
 def paired_tests(
     pairs: pd.DataFrame,
     *,
@@ -192,7 +242,8 @@ def paired_tests(
     label_col: str | None = "libelle",
     by: str | Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
-    zero_method: ZeroMethod = "wilcox",
+    zero_method: ZeroMethod = "pratt",
+    session_col: str | None = "session_id",
     primary: Primary = "auto",
     t_min_pairs: int = T_MIN_PAIRS,
     t_max_abs_skew: float = T_MAX_ABS_SKEW,
@@ -212,13 +263,22 @@ def paired_tests(
       ``n_ne_sait_pas`` excluded; ``n_ameliores`` / ``n_inchanges`` /
       ``n_degrades`` and ``part_ameliores`` (share of pairs with after > before);
     - medians before/after;
-    - Wilcoxon signed-rank (zeros: ``zero_method``, default ``"wilcox"`` —
-      unchanged students are dropped from the ranks, as in Wilcoxon's
-      original test, so the test and r answer "among students whose answer
-      changed, did it go up more than down?"; their number is shown in
-      ``n_inchanges``), W and p, with the matched-pairs rank-biserial r
-      (Kerby 2014) and its seeded bootstrap CI (pairs resampled; BCa by
-      default, percentile if BCa is degenerate or on request);
+    - Wilcoxon signed-rank (zeros: ``zero_method``, default ``"pratt"`` —
+      unchanged students are ranked and counted, so r answers "over all
+      matched students, how much did answers go up rather than down?" and
+      cannot exceed ``r_max_possible``, the bound its ``n_inchanges`` allow;
+      ``"wilcox"`` drops them and r then ignores how many did not move), W
+      and p, with the matched-pairs rank-biserial r (see
+      :func:`rank_biserial_paired`) and its seeded bootstrap CI (pairs
+      resampled; BCa by default, percentile if BCa is degenerate or on
+      request); ``part_ameliores`` / ``part_inchanges`` / ``part_degrades``
+      are shown beside r;
+    - the same change at session level (``session_col`` present): each
+      session's mean change, ``n_seances``, ``changement_moyen_seances`` with
+      its t interval and ``p_seances`` (:func:`session_change_test`),
+      ``p_seances_ajuste`` adjusted like ``p`` — the test that accounts for
+      students being clustered in sessions — and ``conclusion``, the word of
+      the vocabulary rule (:data:`~areas_analysis.evaluate._common.VOCABULARY_RULE`);
     - paired t-test with Cohen's dz and its noncentral-t CI.
 
     Primary test (``test_principal``): with ``primary="auto"``, the paired t
@@ -239,7 +299,8 @@ def paired_tests(
         label_col: Item label column (``None`` if absent; ``labels`` overrides).
         by: Optional grouping columns (e.g. ``"patient_partenaire"``).
         labels: Optional item → French label mapping.
-        zero_method: Handling of zero differences (``"wilcox"`` or ``"pratt"``).
+        zero_method: Handling of zero differences (``"pratt"`` or ``"wilcox"``).
+        session_col: Session column for the session-level test (``None`` or absent: not computed).
         primary: ``"auto"`` (rule above), ``"wilcoxon"`` or ``"t"``.
         t_min_pairs: Minimum number of pairs for the t-test to be primary.
         t_max_abs_skew: Maximum absolute skewness of differences for the t-test to be primary.
@@ -265,6 +326,7 @@ def paired_tests(
     if status_col:
         needed.append(status_col)
     require_columns(pairs, needed, "table appariée")
+    has_sessions = bool(session_col) and session_col in pairs
     df = pairs.copy()
     order = list(dict.fromkeys(df[item_col]))
     keys = [item_col, *by]
@@ -289,12 +351,14 @@ def paired_tests(
         row: dict[str, object] = {"item": item, "libelle": label or str(item)}
         for col, val in zip(by, key[1:], strict=True):
             row[col] = val
-        w, p_w, how_w = (wilcoxon_test(d, zero_method, seed) if n >= 1
+        w, p_w, how_w = (wilcoxon_test(d, "wilcox", seed) if n >= 1
                          else (np.nan, np.nan, "non testable (aucune paire)"))
         r = rank_biserial_paired(d, zero_method) if n else np.nan
         r_lo, r_hi, ci_how = bootstrap_paired(d, zero_method, n_boot=n_boot, seed=seed,
                                               confidence=confidence, method=ci_method)
         dz, dz_lo, dz_hi = cohen_dz(d, confidence)
+        sess = (session_change_test(d, grp.loc[used, session_col].to_numpy(), confidence) if has_sessions
+                else {"n_seances": np.nan, "moyenne": np.nan, "ic_bas": np.nan, "ic_haut": np.nan, "p": np.nan})
         if n >= 2 and np.std(d) > 0:
             p_t = float(stats.ttest_rel(grp.loc[used, after_col].to_numpy(float),
                                         grp.loc[used, before_col].to_numpy(float)).pvalue)
@@ -317,11 +381,19 @@ def paired_tests(
             "n_inchanges": int((d == 0).sum()),
             "n_degrades": int((d < 0).sum()),
             "part_ameliores": float((d > 0).mean()) if n else np.nan,
+            "part_inchanges": float((d == 0).mean()) if n else np.nan,
+            "part_degrades": float((d < 0).mean()) if n else np.nan,
             "W": w,
             "p_wilcoxon": p_w,
             "r_rang_biserial": r,
             "r_ic_bas": r_lo,
             "r_ic_haut": r_hi,
+            "r_max_possible": max_abs_rb_pratt(n, int((d == 0).sum())) if zero_method == "pratt" else 1.0,
+            "n_seances": sess["n_seances"],
+            "changement_moyen_seances": sess["moyenne"],
+            "ic_seances_bas": sess["ic_bas"],
+            "ic_seances_haut": sess["ic_haut"],
+            "p_seances": sess["p"],
             "diff_moyenne": float(d.mean()) if n else np.nan,
             "asymetrie_diff": skew,
             "p_t_apparie": p_t,
@@ -341,10 +413,20 @@ def paired_tests(
     out["_order"] = out["item"].map({v: i for i, v in enumerate(order)})
     out = out.sort_values(["_order", *by], kind="mergesort").drop(columns="_order").reset_index(drop=True)
     add_adjusted_p(out, "p", correction)
+    out["p_seances_ajuste"] = adjust_pvalues(out["p_seances"].to_numpy(float), correction)
+    if has_sessions:
+        out["conclusion"] = [conclusion(ps_adj, ps, p_adj, 0.0 if k >= 2 else np.nan) for ps_adj, ps, p_adj, k in
+                             zip(out["p_seances_ajuste"], out["p_seances"], out["p_ajuste"], out["n_seances"],
+                                 strict=True)]
+    else:  # no session column: the clustering cannot be accounted for, « net » is never used
+        out["conclusion"] = [WORD_TREND if p_adj < NET_THRESHOLD else WORD_INCONCLUSIVE
+                             for p_adj in out["p_ajuste"]]
     corr = CORRECTION_LABELS[correction]
     pct = fr_num(100 * confidence, 0)
-    zero_txt = ("différences nulles écartées des rangs (méthode de Wilcoxon)" if zero_method == "wilcox"
-                else "différences nulles classées puis écartées des sommes (méthode de Pratt)")
+    zero_txt = ("test et r : différences nulles écartées des rangs (méthode de Wilcoxon)"
+                if zero_method == "wilcox"
+                else "test : différences nulles écartées (Wilcoxon) ; r : étudiants inchangés classés et comptés "
+                     "au dénominateur (méthode de Pratt)")
     rule = (f"règle : t apparié principal si n ≥ {t_min_pairs} paires et |asymétrie| ≤ "
             f"{fr_num(t_max_abs_skew, 1)}, sinon Wilcoxon" if primary == "auto"
             else f"test principal imposé ({'t apparié' if primary == 't' else 'Wilcoxon'})")
@@ -353,7 +435,9 @@ def paired_tests(
          else f"Wilcoxon signé des rangs (principal), {h}")
         + (f" ; {zero_txt} ; r rang-bisérial apparié (Kerby 2014), IC {pct} % {b} "
          f"({n_boot} rééchantillonnages des paires, graine {seed}) ; dz de Cohen, IC {pct} % t non central ; "
-         f"{rule} ; p ajusté : {c}")
+         f"{rule} ; p ajusté : {c}"
+         + (" ; par séance : t sur les moyennes de séance du changement (chaque séance compte une fois), "
+            "p_seances ajusté de la même façon" if has_sessions else ""))
         for u, h, b, c in zip(out["_use_t"], out["_how_w"], out["_ci_how"], out["correction"], strict=True)
     ]
     out = out.drop(columns=["_how_w", "_use_t", "_ci_how"])
@@ -364,5 +448,6 @@ def paired_tests(
             f"{'de ' + corr if correction != 'none' else '(aucune)'}. Un r positif indique une hausse après "
             "l'action ; les effets des petits effectifs restent très imprécis (voir les IC).")
     return set_note(out, text, correction=correction, confidence=confidence, seed=seed, n_boot=n_boot,
-                    zero_method=zero_method, primary=primary, ci_method=ci_method, t_min_pairs=t_min_pairs,
+                    zero_method=zero_method, primary=primary, ci_method=ci_method,
+                    session_col=session_col if has_sessions else None, t_min_pairs=t_min_pairs,
                     t_max_abs_skew=t_max_abs_skew)

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ..config import DEFAULT_SEED
 from ..errors import AreasError
-from ..tables import as_list, fr_num, require_columns
+from ..tables import as_list, fr_num, fr_pct, require_columns
 from ._common import AGREEMENT_SCALE, ARM_WITH, ARM_WITHOUT, STATUS_USED, arm_values, outcome_label
 
 __all__ = ["plot_by_session", "plot_forest", "plot_slopes"]
@@ -147,8 +147,14 @@ def plot_forest(
     xlabel: str = "r rang-bisérial (IC 95 %)",
     title: str | None = None,
     xlim: tuple[float, float] | None = (-1.05, 1.05),
+    show_shares: bool = True,
 ) -> Figure:
     """Forest plot of effect sizes with their confidence intervals, ``n`` in each label.
+
+    On a before/after table (columns ``part_ameliores``, ``part_inchanges``,
+    ``part_degrades``), each label also gives the shares of students whose
+    answer went up / did not change / went down (``↑ 63 % · = 37 % · ↓ 0 %``),
+    so that r is read with the counts it comes from.
 
     Works on the tables of :func:`~areas_analysis.evaluate.paired.paired_tests`
     (r or dz), :func:`~areas_analysis.evaluate.groups.compare_arms` (r) and
@@ -169,6 +175,7 @@ def plot_forest(
         xlabel: French x-axis label.
         title: Figure title.
         xlim: x limits (``None``: automatic).
+        show_shares: Add the shares up / unchanged / down to the labels when the table has them.
 
     Returns:
         The figure.
@@ -181,8 +188,9 @@ def plot_forest(
     groups = list(dict.fromkeys(df[group_col])) if group_col else [None]
     palette = [ARM_COLOURS.get(g, c) for g, c in zip(groups, ["#0173b2", "#de8f05", "#029e73", "#cc78bc"] * 3,
                                                               strict=False)]
-    height = 0.45 * len(df) + 1.4
+    height = (0.6 if show_shares and "part_ameliores" in df else 0.45) * len(df) + 1.4
     fig, ax = plt.subplots(figsize=(8.5, height))
+    shares = show_shares and all(c in df for c in ("part_ameliores", "part_inchanges", "part_degrades"))
     ylabels = []
     for pos, row in df.iterrows():
         y = len(df) - 1 - pos
@@ -194,6 +202,9 @@ def plot_forest(
         if group_col:
             lab += f"\n{row[group_col]}"
         lab += f" (n = {nn})" if not pd.isna(nn) else ""
+        if shares:
+            lab += (f"\n\u2191 {fr_pct(row['part_ameliores'])} · = {fr_pct(row['part_inchanges'])} · "
+                    f"\u2193 {fr_pct(row['part_degrades'])}")
         ylabels.append((y, lab))
         if pd.isna(est):
             ax.text(0, y, "non estimable", va="center", ha="center", fontsize=8, color="0.4")

@@ -15,8 +15,18 @@ import pandas as pd
 
 from ..tables import fr_list, fr_num, fr_pct, plural
 from ..text import fr_signed  # re-exported: one home for French numbers
-from ._common import ARM_WITH, CORRECTION_LABELS
-from .mixed import ANALYSIS_MIXED, MIN_SESSIONS_PER_ARM
+from ._common import (
+    ARM_WITH,
+    CORRECTION_LABELS,
+    NET_THRESHOLD,
+    VOCABULARY_RULE,
+    WORD_DESIGN,
+    WORD_INCONCLUSIVE,
+    WORD_NET,
+    WORD_TREND,
+    conclusion,
+)
+from .mixed import MIN_SESSIONS_PER_ARM
 
 __all__ = ["methods_and_limits", "summarize_evaluation"]
 
@@ -55,13 +65,16 @@ def summarize_evaluation(
     effect: pd.DataFrame | None = None,
     scores_arms: pd.DataFrame | None = None,
     scores_effect: pd.DataFrame | None = None,
-    alpha: float = 0.05,
 ) -> str:
     """A short French plain-language summary: what changed, for whom, how sure we are.
 
-    "Net" means significant after the multiplicity correction stated in the
-    tables; student-level differences between arms that the session-level
-    analysis does not confirm are said to be unconfirmed.
+    Words follow one rule (:data:`~areas_analysis.evaluate._common.VOCABULARY_RULE`,
+    written in the methods): « net » only when the session-aware test
+    (session means for before/after, the randomisation test of sessions for
+    with/without) stays below 0.05 after multiplicity correction; « tendance »,
+    « non concluant » or « le dispositif ne permet pas de conclure »
+    otherwise; every claim gives its number of students and sessions. The
+    with/without description quotes the same r and shares as the forest plot.
 
     Args:
         paired: Before/after table of :func:`~areas_analysis.evaluate.paired.paired_tests`
@@ -75,7 +88,6 @@ def summarize_evaluation(
         effect: Session-aware effect of :func:`~areas_analysis.evaluate.mixed.arm_effect`.
         scores_arms: ECOS scores compared between arms (``compare_arms`` on the scores).
         scores_effect: ECOS scores, session-aware effect (``arm_effect`` on the scores).
-        alpha: Threshold for "net" after correction.
 
     Returns:
         A few French sentences (one markdown paragraph).
@@ -99,122 +111,155 @@ def summarize_evaluation(
         parts.append(f"{plural(int(pairing['n_apparies']), 'étudiant')} ont répondu avant et après {name} ; "
                      f"{once} {'a' if once < 2 else 'ont'} répondu une seule fois.")
 
-    # what changed (before/after)
+    # what changed (before/after): one sentence, words from the vocabulary rule
     if len(paired):
-        corr = str(paired.attrs.get("correction", "holm"))
-        corr_txt = (f"après correction de {CORRECTION_LABELS.get(corr, corr)}" if corr != "none"
-                    else "sans correction de multiplicité")
-        if paired_by_arm is not None and len(paired_by_arm) and "patient_partenaire" in paired_by_arm:
-            w = paired_by_arm[paired_by_arm["patient_partenaire"] == ARM_WITH]
-            wo = paired_by_arm[paired_by_arm["patient_partenaire"] != ARM_WITH].set_index("item")
-            if len(w) and w["part_ameliores"].notna().any():
-                best = w.loc[w["part_ameliores"].idxmax()]
-                txt = (f"Après {name} avec patient partenaire, {fr_pct(best['part_ameliores'])} des étudiants "
-                       f"(n = {int(best['n_paires'])}) répondent plus favorablement qu'avant à "
-                       f"{_quote(best['libelle'])}")
-                if best["item"] in wo.index:
-                    o = wo.loc[best["item"]]
-                    txt += (f", contre {fr_pct(o['part_ameliores'])} sans patient partenaire "
-                            f"(n = {int(o['n_paires'])})")
-                parts.append(txt + ".")
-        else:
-            best = paired.sort_values("part_ameliores", ascending=False, na_position="last").iloc[0]
-            if not np.isnan(best["part_ameliores"]):
-                parts.append(
-                    f"Après {name}, {fr_pct(best['part_ameliores'])} des étudiants (n = {int(best['n_paires'])}) "
-                    f"répondent plus favorablement qu'avant à {_quote(best['libelle'])}.")
-        sig = paired[paired["p_ajuste"] < alpha]
-        if len(sig):
-            up = sig[sig["r_rang_biserial"] > 0]
-            down = sig[sig["r_rang_biserial"] < 0]
-            txt = (f"Sur l'ensemble des étudiants, l'évolution avant/après est nette pour {len(sig)} "
-                   f"item{'s' if len(sig) > 1 else ''} sur {len(paired)} {corr_txt}")
-            details = []
-            if len(up):
-                details.append(f"en hausse : {fr_list([_quote(x) for x in up['libelle']])}")
-            if len(down):
-                details.append(f"en baisse : {fr_list([_quote(x) for x in down['libelle']])}")
-            parts.append(f"{txt} ({' ; '.join(details)}).")
-        else:
-            parts.append(f"Aucune évolution avant/après n'est nette {corr_txt} ({len(paired)} items testés) : "
-                         "les écarts observés peuvent relever du hasard à ces effectifs.")
+        parts.append(_before_after_sentence(paired, name))
         small = paired[paired["n_paires"] < 10]
         if len(small):
             parts.append(f"Prudence pour {len(small)} item(s) avec moins de 10 paires : les intervalles sont "
                          "très larges.")
 
-    # with / without patient partner
-    if arms is not None and len(arms):
-        parts.append(_arms_sentence(arms, effect, "au questionnaire", "item", alpha))
+    # with / without patient partner: what the forest plot shows, then what the design allows to conclude
+    if paired_by_arm is not None and len(paired_by_arm) and "patient_partenaire" in paired_by_arm:
+        parts.append(_arm_shares_sentence(paired_by_arm, name))
     if effect is not None and len(effect):
-        parts.append(_effect_sentence(effect, "point(s) d'échelle", "item", alpha))
-    if scores_arms is not None and len(scores_arms):
-        parts.append(_arms_sentence(scores_arms, scores_effect, "aux stations ECOS", "station", alpha))
+        parts.append(_arm_conclusion_sentence(effect, arms, "changement (après − avant)", "point(s) d'échelle",
+                                              "item"))
     if scores_effect is not None and len(scores_effect):
-        parts.append(_effect_sentence(scores_effect, "point(s) sur 20", "station", alpha))
+        parts.append(_arm_conclusion_sentence(scores_effect, scores_arms, "score aux stations", "point(s)",
+                                              "station"))
+    elif scores_arms is not None and len(scores_arms):
+        parts.append(_arm_conclusion_sentence(None, scores_arms, "score aux stations", "point(s)", "station"))
     return " ".join(p for p in parts if p)
 
 
-def _arms_sentence(arms: pd.DataFrame, effect: pd.DataFrame | None, where: str, noun: str, alpha: float) -> str:
-    """Student-level comparison of the arms, flagged when the session-level analysis does not confirm it."""
-    crit = arms["critere"].iloc[0]
-    sig = arms[arms["p_ajuste"] < alpha]
-    if not len(sig):
-        none = "aucune" if noun == "station" else "aucun"
-        return (f"Entre étudiants avec et sans patient partenaire, le {crit} ne diffère nettement {where} "
-                f"pour {none} des {plural(len(arms), noun)} après correction.")
-    confirmed: set[object] = set()
-    if effect is not None and len(effect):
-        eff = effect.set_index("item")
-        confirmed = {i for i in sig["item"] if i in eff.index and eff.loc[i, "p_ajuste"] < alpha}
-    items = []
-    for _, row in sig.iterrows():
-        direction = "plus élevé" if row["r_rang_biserial"] > 0 else "moins élevé"
-        items.append(f"{_quote(row['libelle'])} ({direction} avec patient partenaire, r = "
-                     f"{fr_num(row['r_rang_biserial'], 2)}, n = {int(row['n_avec'])} / {int(row['n_sans'])})")
-    txt = (f"Entre étudiants avec et sans patient partenaire, le {crit} diffère {where} pour "
-           f"{plural(len(sig), noun)} sur {len(arms)} : {fr_list(items)}")
-    if effect is not None and len(effect):
-        not_conf = [i for i in sig["item"] if i not in confirmed]
-        if not_conf and confirmed:
-            txt += (f" ; l'analyse par séance confirme {len(confirmed)} de ces écarts, pas les "
-                    f"{len(not_conf)} autre(s)")
-        elif not_conf:
-            txt += " ; l'analyse qui tient compte des séances ne confirme pas ces écarts"
+def _n_students_sessions(n: float, k: float | None) -> str:
+    """``n = 42 étudiants, 6 séances`` (séances omitted when unknown)."""
+    txt = f"n = {plural(int(n), 'étudiant')}"
+    if k is not None and not pd.isna(k):
+        txt += f", {plural(int(k), 'séance')}"
+    return txt
+
+
+def _before_after_sentence(paired: pd.DataFrame, name: str) -> str:
+    """Before/after in the words of the rule: « net » only from the session-level test after correction."""
+    corr = str(paired.attrs.get("correction", "holm"))
+    corr_txt = (f"correction de {CORRECTION_LABELS.get(corr, corr)} sur {len(paired)} items" if corr != "none"
+                else "sans correction de multiplicité")
+    has_sessions = "n_seances" in paired and paired["n_seances"].notna().any()
+    words = paired["conclusion"] if "conclusion" in paired else pd.Series(WORD_INCONCLUSIVE, index=paired.index)
+    groups: list[str] = []
+    for word in (WORD_NET, WORD_TREND, WORD_INCONCLUSIVE, WORD_DESIGN):
+        rows = paired[words == word]
+        if not len(rows):
+            continue
+        items = []
+        for _, r in rows.iterrows():
+            change = r["changement_moyen_seances"] if has_sessions else r["diff_moyenne"]
+            pts = "points" if abs(change) >= 2 else "point"
+            items.append(f"{_quote(r['libelle'])} ({fr_signed(change)} {pts} en moyenne, "
+                         f"r = {fr_num(r['r_rang_biserial'], 2)}, "
+                         f"{_n_students_sessions(r['n_paires'], r['n_seances'] if has_sessions else None)})")
+        if word == WORD_NET:
+            up = (rows["changement_moyen_seances"] > 0).all()
+            head = f"évolution nette {'en hausse' if up else '(voir le sens de chaque item)'} pour"
+        elif word == WORD_TREND:
+            head = ("tendance (significative par étudiant ou avant correction, mais pas après correction en "
+                    "tenant compte des séances) pour" if has_sessions else "tendance pour")
+        elif word == WORD_INCONCLUSIVE:
+            head = "non concluant pour"
         else:
-            txt += " ; l'analyse qui tient compte des séances les confirme"
+            head = "le dispositif ne permet pas de conclure (moins de 2 séances) pour"
+        groups.append(f"{head} {fr_list(items, max_items=8)}")
+    if has_sessions:
+        k = int(paired["n_seances"].max())
+        lead = (f"Avant/après {name}, en tenant compte des séances (chaque séance compte une fois : t sur les "
+                f"moyennes de {plural(k, 'séance')} ; {corr_txt}) : ")
+    else:
+        lead = (f"Avant/après {name} (sans tenir compte des séances, absentes des données : aucun résultat n'est "
+                f"dit net ; {corr_txt}) : ")
+    return lead + " ; ".join(groups) + "."
+
+
+def _arm_shares_sentence(by_arm: pd.DataFrame, name: str) -> str:
+    """The item with the largest gap in r between arms, with the shares improved — the forest plot's numbers."""
+    w = by_arm[by_arm["patient_partenaire"] == ARM_WITH].set_index("item")
+    wo = by_arm[by_arm["patient_partenaire"] != ARM_WITH].set_index("item")
+    common = [i for i in w.index if i in wo.index and pd.notna(w.loc[i, "r_rang_biserial"])
+              and pd.notna(wo.loc[i, "r_rang_biserial"])]
+    if not common:
+        return ""
+    gap = pd.Series({i: w.loc[i, "r_rang_biserial"] - wo.loc[i, "r_rang_biserial"] for i in common})
+    item = gap.abs().idxmax()
+    a, b = w.loc[item], wo.loc[item]
+
+    def arm_txt(r: pd.Series) -> str:
+        k = r.get("n_seances")
+        sess = f", {plural(int(k), 'séance')}" if k is not None and pd.notna(k) else ""
+        return (f"{int(r['n_ameliores'])} sur {int(r['n_paires'])}{sess} ; {int(r['n_inchanges'])} inchangés, "
+                f"{int(r['n_degrades'])} en baisse ; r = {fr_num(r['r_rang_biserial'], 2)}")
+
+    more = gap[item] > 0
+    txt = (f"Par bras, l'écart le plus marqué concerne {_quote(a['libelle'])}, où l'évolution est "
+           f"{'plus' if more else 'moins'} favorable avec patient partenaire : {fr_pct(a['part_ameliores'])} des "
+           f"étudiants répondent plus favorablement qu'avant ({arm_txt(a)}), contre "
+           f"{fr_pct(b['part_ameliores'])} sans patient partenaire ({arm_txt(b)})")
+    shares_agree = (a["part_ameliores"] - b["part_ameliores"]) * gap[item] > 0
+    if not shares_agree:
+        txt += " (la part d'étudiants en hausse va dans l'autre sens : r tient compte aussi des baisses)"
+    n_with = int(gap.gt(0).sum())
+    txt += (f". Sur les {len(gap)} items, r est plus élevé avec patient partenaire pour {n_with} ; c'est une "
+            "description des étudiants observés, pas encore un effet du patient partenaire")
     return txt + "."
 
 
-def _effect_sentence(effect: pd.DataFrame, unit: str, noun: str, alpha: float) -> str:
-    """One sentence on the session-aware analysis: which model, why not the mixed model, what it shows."""
-    s_with = int(effect["n_seances_avec"].max())
-    s_without = int(effect["n_seances_sans"].max())
-    n_sess = s_with + s_without
-    estimated = effect[effect["effet"].notna()]
-    mixed = effect[effect["analyse"] == ANALYSIS_MIXED]
-    if len(mixed) == len(effect):
-        head = f"En tenant compte des séances (modèle mixte, {n_sess} séances), "
-    elif min(s_with, s_without) < MIN_SESSIONS_PER_ARM:
-        head = (f"L'échantillon ({n_sess} séances : {s_with} avec et {s_without} sans patient partenaire) est "
-                "trop petit pour estimer finement la variabilité entre séances ; en comparant les moyennes "
-                "par séance, ")
-    else:
-        head = (f"Le modèle mixte n'a pas pu être estimé de façon fiable pour {len(effect) - len(mixed)} "
-                f"{noun}(s) (voir la colonne « message ») ; en tenant compte des séances, ")
-    if not len(estimated):
-        return head + "aucune estimation de l'effet du patient partenaire n'est possible."
-    sig = estimated[estimated["p_ajuste"] < alpha]
-    conf = fr_num(100 * float(effect.attrs.get("confidence", 0.95)), 0)
-    if len(sig):
-        row = sig.loc[sig["effet"].abs().idxmax()]
-        return head + (f"l'écart avec − sans patient partenaire est net pour {plural(len(sig), noun)} sur "
-                       f"{len(effect)}, par exemple {_quote(row['libelle'])} : {fr_signed(row['effet'])} "
-                       f"{unit} (IC {conf} % {fr_num(row['ic_bas'], 1)} à {fr_num(row['ic_haut'], 1)}).")
-    row = estimated.loc[estimated["effet"].abs().idxmax()]
-    return head + (f"aucun écart n'est net ; le plus grand concerne {_quote(row['libelle'])} : "
-                   f"{fr_signed(row['effet'])} {unit} (IC {conf} % {fr_num(row['ic_bas'], 1)} à "
-                   f"{fr_num(row['ic_haut'], 1)}) : l'effet propre du patient partenaire reste incertain.")
+def _arm_conclusion_sentence(effect: pd.DataFrame | None, arms: pd.DataFrame | None, what: str, unit: str,
+                             noun: str) -> str:
+    """What the session-level randomisation test allows to conclude on the patient partner's own effect."""
+    if effect is None:
+        if arms is None or not len(arms):
+            return ""
+        sig = arms[arms["p_ajuste"] < NET_THRESHOLD]
+        return (f"Avec ou sans patient partenaire ({what}) : sans information sur les séances, seule la "
+                f"comparaison par étudiant est possible ; {len(sig)} {noun}(s) sur {len(arms)} y diffèrent après "
+                f"correction : au mieux une {WORD_TREND}.")
+    s_with, s_without = int(effect["n_seances_avec"].max()), int(effect["n_seances_sans"].max())
+    n_stu = int(effect["n_etudiants"].max())
+    n_assign = int(effect["n_assignations"].max())
+    p_min = float(effect["p_min_possible"].min())
+    best_adj = float(effect["p_min_possible_ajuste"].min())
+    student = arms.set_index("item")["p_ajuste"] if arms is not None and len(arms) else pd.Series(dtype=float)
+    words = {}
+    for _, r in effect.iterrows():
+        words[r["item"]] = conclusion(r["p_ajuste"], r["p"], float(student.get(r["item"], np.nan)),
+                                      r["p_min_possible_ajuste"])
+    head = (f"Effet propre du patient partenaire sur le {what} (test exact de randomisation des séances : "
+            f"{s_with} avec et {s_without} sans patient partenaire, {n_stu} étudiants au plus par {noun}, "
+            f"{n_assign} répartitions possibles des séances, p minimal atteignable {fr_num(p_min, 3)}")
+    head += (f", {fr_num(best_adj, 2)} après correction) : " if best_adj != p_min else ") : ")
+    out: list[str] = []
+    for word in (WORD_NET, WORD_TREND, WORD_INCONCLUSIVE, WORD_DESIGN):
+        rows = effect[[words[i] == word for i in effect["item"]]]
+        if not len(rows):
+            continue
+        if word in (WORD_NET, WORD_TREND):
+            items = [f"{_quote(r['libelle'])} ({fr_signed(r['effet'])} {unit} avec − sans, "
+                     f"p = {fr_num(r['p'], 3)}, "
+                     f"{_n_students_sessions(r['n_etudiants'], r['n_seances_avec'] + r['n_seances_sans'])})"
+                     for _, r in rows.iterrows()]
+        else:
+            items = [_quote(x) for x in rows["libelle"]]
+        label = {WORD_NET: "écart net pour", WORD_TREND: "tendance pour",
+                 WORD_INCONCLUSIVE: "non concluant pour", WORD_DESIGN: f"{WORD_DESIGN} pour"}[word]
+        if word == WORD_TREND:
+            label = ("tendance (écart par étudiant ou avant correction, que l'analyse par séance ne peut pas "
+                     "confirmer) pour")
+        out.append(f"{label} {plural(len(rows), noun)} : {fr_list(items, max_items=8)}")
+    txt = head + " ; ".join(out)
+    if best_adj >= NET_THRESHOLD:
+        txt += (f". Avec {s_with + s_without} séances, aucun écart, si grand soit-il, ne pourrait être dit net : "
+                "il faut davantage de séances pour conclure")
+    return txt + "."
 
 
 def _pairing_counts(pairing: Mapping[str, int] | pd.DataFrame | None) -> dict[str, int] | None:
@@ -276,29 +321,53 @@ def methods_and_limits(
                     "règle fixée avant l'analyse (colonne `test_principal`)")
         else:
             rule = "le test principal a été imposé (colonne `test_principal`)"
-        m.append(f"- **Avant/après** : test des rangs signés de Wilcoxon par item (différences nulles traitées "
-                 f"selon la méthode de {zero} : les étudiants dont la réponse n'a pas changé sont comptés à part, "
-                 f"`n_inchanges`) ; taille d'effet r rang-bisérial apparié (Kerby 2014 : part des rangs en hausse "
-                 f"moins part en baisse), IC {conf} % par bootstrap {ci} ({n_boot} rééchantillonnages "
-                 f"des étudiants, graine {seed}). Le test t apparié et le dz de Cohen (différence moyenne / "
+        zero_r = ("les étudiants dont la réponse n'a pas changé sont classés et comptés au dénominateur (méthode "
+                  "de Pratt) : r vaut 1 seulement si tous les étudiants progressent, et ne peut dépasser "
+                  "1 − z(z+1)/(n(n+1)) avec z inchangés sur n (colonne `r_max_possible`)" if zero == "Pratt"
+                  else "les étudiants inchangés sont écartés (méthode de Wilcoxon) : r ignore combien n'ont pas "
+                       "bougé")
+        m.append(f"- **Avant/après** : test des rangs signés de Wilcoxon par item (différences nulles écartées, "
+                 f"comptées dans `n_inchanges`) ; taille d'effet r rang-bisérial apparié (Kerby 2014 : rangs en "
+                 f"hausse moins rangs en baisse ; {zero_r}), IC {conf} % par bootstrap {ci} ({n_boot} "
+                 f"rééchantillonnages des étudiants, graine {seed}), donnée à côté des parts d'étudiants en "
+                 "hausse, inchangés et en baisse. Le test t apparié et le dz de Cohen (différence moyenne / "
                  "écart-type des différences, IC par la loi t non centrale) sont donnés en complément ; "
                  f"{rule}.")
+        if "n_seances" in paired and paired["n_seances"].notna().any():
+            m.append("- **Avant/après en tenant compte des séances** : les étudiants d'une même séance se "
+                     "ressemblent (même animateur, même jour) ; chaque séance compte donc une fois (moyenne du "
+                     "changement de ses étudiants) et un test t de Student sur ces moyennes (séances − 1 degrés "
+                     "de liberté) donne `p_seances`, ajusté dans `p_seances_ajuste`. C'est ce test qui fonde le "
+                     "mot « net » ; les tests par étudiant sont optimistes quand les séances diffèrent.")
+        else:
+            m.append("- **Avant/après** : les données ne disent pas à quelle séance appartient chaque étudiant ; "
+                     "les tests traitent les étudiants comme indépendants et aucun résultat n'est dit « net ».")
     if arms is not None or scores_arms is not None:
         crit = (arms if arms is not None else scores_arms)["critere"].iloc[0]
         m.append(f"- **Avec ou sans patient partenaire** : test de Mann-Whitney sur le {crit} "
                  "(chaque étudiant sert de témoin à lui-même quand le critère est le changement), taille "
                  "d'effet r rang-bisérial (r > 0 : plus élevé avec patient partenaire) et IC bootstrap.")
-    if effect is not None or scores_effect is not None:
-        m.append(f"- **Regroupement par séance** : le patient partenaire est présent pour une séance entière ; un "
-                 "modèle linéaire mixte (statsmodels MixedLM, REML) avec un intercept aléatoire par séance estime "
-                 "l'écart avec − sans patient partenaire (IC et p par la loi t à « séances − 2 » degrés de "
-                 f"liberté), s'il y a au moins {MIN_SESSIONS_PER_ARM} séances par bras et que le modèle "
-                 "converge avec une variance entre séances non nulle. Sinon, chaque séance "
-                 "compte pour une observation (moyenne de ses étudiants) et les moyennes sont comparées par "
-                 "moindres carrés (colonne `analyse`, raison dans `message`).")
+    t = effect if effect is not None else scores_effect
+    if t is not None:
+        n_assign = int(t["n_assignations"].max()) if "n_assignations" in t else 0
+        p_min = fr_num(float(t["p_min_possible"].min()), 3) if "p_min_possible" in t else "–"
+        m.append("- **Effet propre du patient partenaire (unité : la séance)** : le patient partenaire est "
+                 "présent pour une séance entière, c'est donc la séance qui reçoit l'intervention. Le test "
+                 "principal est un test exact de randomisation : on recalcule l'écart entre les moyennes de "
+                 "séance des deux bras pour toutes les façons de choisir quelles séances avaient un patient "
+                 f"partenaire (chaque séance garde ses étudiants) ; ici {n_assign} répartitions possibles, donc p "
+                 f"ne peut pas descendre sous {p_min} (colonnes `p`, `n_assignations`, `p_min_possible`). Avec 3 "
+                 "séances contre 3, il y a 20 répartitions et le plus petit p bilatéral est 2/20 = 0,10 "
+                 "(1/20 = 0,05 en unilatéral) : un tel dispositif ne peut jamais conclure à 5 %. L'effet et son "
+                 "IC viennent d'un modèle linéaire mixte (statsmodels MixedLM, REML, intercept aléatoire par "
+                 "séance, loi t à « séances − 2 » degrés de liberté) s'il y a au moins "
+                 f"{MIN_SESSIONS_PER_ARM} séances par bras et que le modèle converge avec une variance entre "
+                 "séances non nulle ; sinon de la comparaison des moyennes par séance (moindres carrés, colonne "
+                 "`analyse`, raison dans `message`). La comparaison par étudiant (Mann-Whitney, r rang-bisérial "
+                 "du tableau avec / sans) est descriptive : elle ignore les séances.")
     m.append(f"- **Multiplicité** : p-valeurs ajustées par la méthode de {corr} sur l'ensemble des items de "
-             "chaque tableau (colonnes `p_ajuste` et `correction`) ; un résultat est dit « net » si p ajusté "
-             "< 0,05.")
+             "chaque tableau (colonnes `p_ajuste`, `p_seances_ajuste` et `correction`).")
+    m.append(f"- **Vocabulaire** (règle unique, colonne `conclusion`) : {VOCABULARY_RULE}")
     lim: list[str] = ["", "### Limites", ""]
     lim.append("- **Pas de tirage au sort** : les séances avec et sans patient partenaire peuvent différer "
                "(animateurs, dates, étudiants) ; un écart entre bras n'est pas à lui seul la preuve d'un effet "
@@ -322,6 +391,11 @@ def methods_and_limits(
     lim.append("- **Échelles ordinales** : le t apparié, le dz et les modèles traitent les 5 modalités comme "
                "des nombres également espacés ; les tests de rangs et r n'en ont pas besoin. Un changement d'une "
                "modalité n'a pas forcément la même valeur partout sur l'échelle.")
+    lim.append("- **L'intervalle de r décrit les étudiants observés** : il rééchantillonne les étudiants, pas les "
+               "séances ; quand les séances diffèrent, il est trop étroit pour parler de nouvelles séances "
+               "(couverture simulée de 0,67 à 0,77 pour une corrélation intra-séance de 0,5 : "
+               "`benchmarks/results/dpper_calibration.md`). C'est pourquoi le mot « net » ne "
+               "s'appuie jamais sur r ni sur un test par étudiant.")
     lim.append("- **Petits effectifs** : avec peu de paires, ou quand toutes les réponses qui changent vont "
                "dans le même sens, l'intervalle bootstrap de r peut être étroit voire réduit à un point (par ex. "
                "[1 ; 1]) alors que l'incertitude réelle est grande : lire r avec n.")

@@ -17,7 +17,6 @@ read-only and never modified.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +24,10 @@ import pandas as pd
 
 from ..errors import AreasError, InputError, Problem
 from ..io import column_letter, read_records, write_excel_csv, write_machine_csv
+from ..privacy.protocol import TextPseudonymizer  # the protocol lives with the pseudonymiser
 from ..text import slugify
 from .dictionary import Dictionary, load_dictionary, save_dictionary
 from .draft import infer_dictionary, unique_headers
-from ..privacy.protocol import TextPseudonymizer  # the protocol lives with the pseudonymiser
 from .validate import validate_and_type
 
 __all__ = [

@@ -44,7 +44,15 @@ from .indicators import (
 from .joint import describe_joint_display, joint_display
 from .likert import agree_levels, describe_likert, likert_scale, likert_summary
 from .matrix import theme_columns, theme_matrix
-from .models import likert_ordinal, theme_logistic
+from .models import (
+    brant_test,
+    default_covariates,
+    describe_model,
+    detectable_odds_ratio,
+    likert_ordinal,
+    theme_logistic,
+    with_remoteness,
+)
 from .plots import (
     congruence_chart,
     likert_chart,
@@ -62,18 +70,22 @@ __all__ = [
     "StatisticalWarning",
     "adjusted_residuals",
     "agree_levels",
+    "brant_test",
     "association_residuals",
     "compute_indicators",
     "corrected_prevalence",
     "congruence_chart",
     "cramers_v",
+    "default_covariates",
     "describe_associations",
+    "detectable_odds_ratio",
     "display_table",
     "describe_congruence",
     "describe_corrected_prevalence",
     "describe_indicators",
     "describe_joint_display",
     "describe_likert",
+    "describe_model",
     "describe_prevalence",
     "describe_priorities",
     "flag_unvalidated_coding",
@@ -104,4 +116,5 @@ __all__ = [
     "theme_matrix",
     "theme_prevalence",
     "wilson_interval",
+    "with_remoteness",
 ]

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..ingest.dictionary import Dictionary
+from .models import REMOTENESS_COL
 
 __all__ = ["MAX_PROFILE_CATEGORIES", "MIN_OPEN_ANSWERS_FOR_TESTS", "SECTIONS", "SurveyPlan", "plan_survey",
            "respondents_table"]
@@ -64,7 +65,8 @@ class SurveyPlan:
         commune: Column of kind ``commune`` (prevalence by commune, cluster of the models).
         likert: Likert items, in questionnaire order.
         open: Open questions.
-        covariates: Profile columns used as model covariates (profile minus the group).
+        covariates: Model covariates (``modele_covariables``, else the profile minus the group plus
+            the commune's remoteness when a commune column exists).
         logistic_theme: Theme modelled by the logistic regression.
         ordinal_item: Likert item modelled by the ordinal regression.
         ordinal_theme: Theme entering the ordinal regression as a predictor.
@@ -81,6 +83,11 @@ class SurveyPlan:
     ordinal_item: str | None = None
     ordinal_theme: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def needs_remoteness(self) -> bool:
+        """Whether the models use the commune's remoteness (add it with ``with_remoteness``)."""
+        return REMOTENESS_COL in self.covariates and self.commune is not None
 
     @property
     def ordinal_predictors(self) -> list[str]:
@@ -127,6 +134,7 @@ def plan_survey(
     modele_theme: str | None = None,
     modele_echelle: str | None = None,
     modele_echelle_theme: str | None = None,
+    modele_covariables: Sequence[str] | None = None,
     n_open_answers: int | None = None,
     pros: bool = False,
     file: str | None = None,
@@ -143,6 +151,9 @@ def plan_survey(
         modele_echelle: Likert item of the ordinal regression (``None``: not fitted).
         modele_echelle_theme: Theme entering the ordinal regression (``None``: the
             ordinal regression uses the profile only).
+        modele_covariables: Covariates of both models (closed or numeric columns, or
+            :data:`~areas_analysis.quantify.models.REMOTENESS_COL`); ``None`` or empty: the profile
+            minus the group, plus the commune's remoteness when the dictionary has a commune column.
         n_open_answers: Number of non-empty open answers (``None``: not known yet).
         pros: Whether a professionals' survey is given (congruence).
         file: Where the parameters come from, for messages (params file or dictionary).
@@ -181,6 +192,8 @@ def plan_survey(
         if theme is not None and themes and theme not in themes:
             problems.append(Problem(where, f"paramètre « {param} » : thème « {theme} » absent de la grille de "
                                            f"codage (thèmes : {', '.join(sorted(themes))})"))
+    chosen_covariates = [c for c in (modele_covariables or ())
+                         if c == REMOTENESS_COL or check("modele_covariables", c, ("closed", "numeric"))]
     ordinal_item = modele_echelle if modele_echelle is not None and check(
         "modele_echelle", modele_echelle, ("likert",)) else None
     if problems:
@@ -189,7 +202,10 @@ def plan_survey(
     commune = next((c.name for c in dictionary.columns if c.kind == "commune"), None)
     likert = dictionary.names("likert")
     open_q = dictionary.names("open")
-    covariates = [c for c in profile if c != group]
+    if chosen_covariates:
+        covariates = chosen_covariates
+    else:  # remoteness is the main driver of access in a rural territory: in by default when known
+        covariates = [c for c in profile if c != group] + ([REMOTENESS_COL] if commune else [])
     skipped: dict[str, str] = {}
     if not likert:
         skipped["likert"] = _skip("likert", "le dictionnaire ne décrit aucune colonne de type « likert ».")
