@@ -35,7 +35,9 @@ def test_named_parameters_drive_the_models() -> None:
     plan = plan_survey(d, theme_ids=["a", "b"], groupe="profil_rep", profil=["profil_rep", "age"],
                        modele_theme="a", modele_echelle="frequence", modele_echelle_theme="b",
                        n_open_answers=40, pros=True)
-    assert plan.covariates == ["age"] and plan.ordinal_predictors == ["theme__b", "age"]
+    # the commune's remoteness joins the profile covariates by default (the dictionary has a commune column)
+    assert plan.covariates == ["age", "eloignement"]
+    assert plan.ordinal_predictors == ["theme__b", "age", "eloignement"]
     assert plan.joint_variables == ["profil_rep", "age", "frequence"]
     assert all(plan.runs(s) for s in ("likert", "likert_groupe", "logistique", "ordinal", "congruence"))
 
@@ -66,3 +68,34 @@ def test_respondents_table_names_the_id_column_like_open_answers() -> None:
     df = pd.DataFrame({"id_reponse": ["1", "2"], "x": [1, 2]})
     out = respondents_table(df, "id_reponse")
     assert list(out.columns) == ["respondent_id", "x"] and list(df.columns) == ["id_reponse", "x"]
+
+
+def test_model_covariates_by_name_are_checked_and_replace_the_default() -> None:
+    d = dictionary(ColumnSpec("Fréquence", "frequence", "likert", scale=SCALE))
+    plan = plan_survey(d, theme_ids=["a"], modele_theme="a", modele_covariables=["profil_rep"], n_open_answers=40)
+    assert plan.covariates == ["profil_rep"] and not plan.needs_remoteness
+    with pytest.raises(InputError) as err:
+        plan_survey(d, theme_ids=["a"], modele_theme="a", modele_covariables=["revenu", "avis"], n_open_answers=40)
+    text = str(err.value)
+    assert "« modele_covariables » : colonne « revenu » absente" in text
+    assert "« avis » est de type « open »" in text
+
+
+def test_default_remoteness_is_dropped_with_a_note_when_communes_are_unknown() -> None:
+    import pandas as pd
+
+    plan = plan_survey(dictionary(), theme_ids=["a"], modele_theme="a", n_open_answers=40)
+    known = pd.DataFrame({"ville": ["Montfort-sur-Meu", "Iffendic", "Paimpont"] * 4, "profil_rep": ["Élu"] * 12})
+    same = known.assign(ville="Montfort-sur-Meu")
+    unknown = known.assign(ville="Quimper")
+    table, covariates, ordinal, note = plan.model_inputs(known)
+    assert "eloignement" in table.columns and covariates == ["profil_rep", "eloignement"] and note == ""
+    table, covariates, ordinal, note = plan.model_inputs(unknown)
+    assert "eloignement" not in table.columns and covariates == ["profil_rep"]
+    assert "Éloignement de la commune non utilisé" in note and "0 %" in note
+    _, covariates, _, note = plan.model_inputs(same)
+    assert covariates == ["profil_rep"] and "même classe" in note
+    forced = plan_survey(dictionary(), theme_ids=["a"], modele_theme="a", modele_covariables=["eloignement"],
+                         n_open_answers=40)
+    table, covariates, _, note = forced.model_inputs(unknown)  # asked for by name: kept
+    assert covariates == ["eloignement"] and note == ""

@@ -83,11 +83,46 @@ class SurveyPlan:
     ordinal_item: str | None = None
     ordinal_theme: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)
+    remoteness_by_default: bool = False
 
     @property
     def needs_remoteness(self) -> bool:
         """Whether the models use the commune's remoteness (add it with ``with_remoteness``)."""
         return REMOTENESS_COL in self.covariates and self.commune is not None
+
+    def model_inputs(self, matrix: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str], str]:
+        """The models' table and covariates, with the commune's remoteness when it is usable.
+
+        Remoteness added by default is dropped, with a French note, when fewer than
+        :data:`MIN_REMOTENESS_KNOWN` of the respondents live in a commune whose class is
+        known (the model would otherwise lose most respondents). Asked for by name in
+        ``modele_covariables``, it is kept whatever its coverage.
+
+        Returns:
+            A new table (``matrix`` with the remoteness column when used), the covariates of the
+            logistic model, the predictors of the ordinal model (theme column first) and a note
+            (empty when nothing was dropped).
+        """
+        theme = [f"theme__{self.ordinal_theme}"] if self.ordinal_theme else []
+        if not self.needs_remoteness:
+            return matrix, list(self.covariates), theme + list(self.covariates), ""
+        from .models import with_remoteness
+
+        table = with_remoteness(matrix, self.commune)  # type: ignore[arg-type]
+        known = float(table[REMOTENESS_COL].notna().mean()) if len(table) else 0.0
+        n_classes = table[REMOTENESS_COL].dropna().nunique()
+        note = ""
+        if known < MIN_REMOTENESS_KNOWN:
+            note = (f"Éloignement de la commune non utilisé dans les modèles : classe connue pour "
+                    f"{round(100 * known)} % des répondants seulement (minimum "
+                    f"{round(100 * MIN_REMOTENESS_KNOWN)} %).")
+        elif n_classes < 2:
+            note = ("Éloignement de la commune non utilisé dans les modèles : tous les répondants ont la "
+                    "même classe.")
+        if self.remoteness_by_default and note:
+            kept = [c for c in self.covariates if c != REMOTENESS_COL]
+            return matrix, kept, theme + kept, note
+        return table, list(self.covariates), theme + list(self.covariates), ""
 
     @property
     def ordinal_predictors(self) -> list[str]:
@@ -119,6 +154,11 @@ class SurveyPlan:
                 f"groupe {names([self.group] if self.group else [])} ; commune "
                 f"{names([self.commune] if self.commune else [])} ; échelles {names(self.likert)} ; "
                 f"questions ouvertes {names(self.open)}.")
+
+
+#: Remoteness added by default enters the models only when at least this share of respondents live in a
+#: commune whose remoteness class is known (otherwise most respondents would be dropped from the models).
+MIN_REMOTENESS_KNOWN = 0.8
 
 
 def _skip(section: str, reason: str) -> str:
@@ -202,6 +242,7 @@ def plan_survey(
     commune = next((c.name for c in dictionary.columns if c.kind == "commune"), None)
     likert = dictionary.names("likert")
     open_q = dictionary.names("open")
+    remoteness_by_default = not chosen_covariates and commune is not None
     if chosen_covariates:
         covariates = chosen_covariates
     else:  # remoteness is the main driver of access in a rural territory: in by default when known
@@ -250,7 +291,8 @@ def plan_survey(
                                                         "(paramètres « pros » et « pros_dictionnaire » à null).")
     return SurveyPlan(profile=profile, group=group, commune=commune, likert=likert, open=open_q,
                       covariates=covariates, logistic_theme=modele_theme, ordinal_item=ordinal_item,
-                      ordinal_theme=modele_echelle_theme, skipped=skipped)
+                      ordinal_theme=modele_echelle_theme, skipped=skipped,
+                      remoteness_by_default=remoteness_by_default)
 
 
 def respondents_table(responses: pd.DataFrame, id_column: str) -> pd.DataFrame:
