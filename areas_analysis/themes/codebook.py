@@ -71,6 +71,7 @@ from spacy.strings import hash_string
 from ..errors import AreasError, InputError, Problem
 from ..nlp import load_spacy
 from .embed import TextEncoder
+from .encoders import SentenceEncoder, encoder_from_state
 from .text import clean_text, is_content_form
 
 __all__ = [
@@ -470,7 +471,7 @@ class CodebookModel:
         self,
         codebook: Codebook,
         *,
-        encoder: TextEncoder | None = None,
+        encoder: SentenceEncoder | None = None,
         threshold: float = DEFAULT_THRESHOLD,
         margin: float = DEFAULT_MARGIN,
         max_themes: int = 3,
@@ -757,7 +758,7 @@ class CodebookModel:
         source = str(cb.pop("source", "") or "<modèle>")
         model = cls(
             codebook_from_dict(cb, source=source),
-            encoder=TextEncoder.from_state(state["encoder"]),
+            encoder=encoder_from_state(state["encoder"]),
             threshold=float(state["threshold"]),
             margin=float(state["margin"]),
             max_themes=int(state["max_themes"]),
@@ -820,7 +821,7 @@ def apply_codebook(
     codebook: Codebook,
     *,
     id_col: str | None = None,
-    encoder: TextEncoder | None = None,
+    encoder: SentenceEncoder | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     margin: float = DEFAULT_MARGIN,
     max_themes: int = 3,
