@@ -70,8 +70,7 @@ from spacy.strings import hash_string
 
 from ..errors import AreasError, InputError, Problem
 from ..nlp import load_spacy
-from .embed import TextEncoder
-from .encoders import SentenceEncoder, encoder_from_state
+from .encoders import SentenceEncoder, encoder_from_state, make_encoder
 from .text import clean_text, is_content_form
 
 __all__ = [
@@ -443,8 +442,10 @@ class CodebookModel:
 
     Args:
         codebook: The codebook.
-        encoder: A :class:`TextEncoder` (fitted or not; an unfitted one is fitted
-            in :meth:`fit`). Default: a new ``TextEncoder()``.
+        encoder: Any sentence encoder (:mod:`~areas_analysis.themes.encoders`; an
+            unfitted one is fitted in :meth:`fit`). Default:
+            :func:`~areas_analysis.themes.encoders.make_encoder` (USE multilingual;
+            ``make_encoder("fast")`` for spaCy word vectors).
         threshold: Minimum score for a theme to be assigned.
         margin: Themes within ``margin`` of the best score are also assigned.
         max_themes: At most this many themes per segment.
@@ -484,7 +485,7 @@ class CodebookModel:
         if margin < 0:
             raise AreasError("La marge doit être positive ou nulle.")
         self.codebook = codebook
-        self.encoder = encoder if encoder is not None else TextEncoder(lsa_components=DEFAULT_LSA_COMPONENTS)
+        self.encoder = encoder if encoder is not None else make_encoder()
         self.threshold = float(threshold)
         self.margin = float(margin)
         self.max_themes = int(max_themes)
@@ -841,7 +842,8 @@ def apply_codebook(
         text_col: Column holding the texts.
         codebook: The codebook (see :func:`load_codebook`).
         id_col: Column holding the ids (default: row position).
-        encoder: A :class:`TextEncoder`; fitted ones are used as they are.
+        encoder: A sentence encoder (default :func:`~areas_analysis.themes.encoders.make_encoder`);
+            fitted ones are used as they are.
         threshold: Minimum score for a theme (default calibrated on the benchmark sets).
         margin: Themes within this margin of the best score are also assigned.
         max_themes: At most this many themes per segment.

@@ -514,7 +514,7 @@ def extend_coding(
         table["strate"] = df[strata_col].astype("string").fillna("").tolist()
     review = review_queue(codings, table, text_col="text", id_col="id",
                           strata_col="strate" if strata_col is not None else None, n=review_n,
-                          reference=reference, compare_themes=shared)
+                          reference=reference, compare_themes=shared, vectors=vectors, seed=seed)
     if strata_col is not None:
         review = review.rename(columns={"strate": strata_col})
     return ExtensionResult(codings=codings, agreement=per_theme, overall=agr.overall, review=review,
