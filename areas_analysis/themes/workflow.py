@@ -67,6 +67,8 @@ class CodingReport:
         labels: Theme id → French label.
         model: The fitted :class:`CodingModel` (save it with
             :func:`~areas_analysis.themes.model.save_model` to code next cycle's texts).
+        reviewed_ids: Ids whose codes come from a filled review queue (``source`` is
+            ``human`` in ``codings``; :func:`codes_table` shows them as ``revue``).
     """
 
     codings: pd.DataFrame
@@ -77,6 +79,7 @@ class CodingReport:
     method: str
     labels: dict[str, str]
     model: CodingModel | None = None
+    reviewed_ids: frozenset[str] = frozenset()
 
     def join(self, df: pd.DataFrame, id_col: str) -> pd.DataFrame:
         """Rows of ``df`` joined with their themes: one row per (item, theme), ``theme_id`` NA when none."""
@@ -238,6 +241,7 @@ def code_and_check(
             "Codez à la main une partie des textes (par exemple la file de relecture) pour la mesurer.")
         return CodingReport(codings, reliability, overall, review, statement,
                             "grille de codage (non validée)", labels, CodingModel(codebook_model))
+    # (without human codes there are no reviewed ids either: reviews add human codes)
 
     gold = normalize_coding(gold, source_name="codage humain")
     gold = gold[gold["id"].isin(set(ids))]
@@ -273,8 +277,6 @@ def code_and_check(
                      "kappa_extension": k_model, "kappa_grille": k_cb})
     reliability = pd.DataFrame(rows)
     codings = _combine(ext.codings, cb_codes, human_ids, ids, use_model)
-    if not reviewed.empty:  # reviewed items: source "revue" (human decisions taken in a review queue)
-        codings.loc[codings["id"].isin(set(reviewed["id"])), "source"] = "revue"
     ov = ext.overall.iloc[0]
     cb_ov = cb_vs_human.overall.iloc[0]
     overall = pd.DataFrame([
@@ -307,7 +309,8 @@ def code_and_check(
         "F1 : part des thèmes retrouvés à la fois justes et complets (1 = comme les humains). L'extension est "
         "évaluée par validation croisée : chaque texte est prédit par un modèle qui ne l'a pas vu.")
     return CodingReport(codings, reliability, overall, ext.review, statement,
-                        "meilleure méthode par thème", labels, CodingModel(codebook_model, ext.model, use_model))
+                        "meilleure méthode par thème", labels, CodingModel(codebook_model, ext.model, use_model),
+                        frozenset(reviewed["id"].astype(str)) & set(ids))
 
 
 def _read_reviews(reviews: Sequence[pd.DataFrame | str | Path], theme_ids: list[str]) -> pd.DataFrame:
@@ -330,22 +333,34 @@ def _read_reviews(reviews: Sequence[pd.DataFrame | str | Path], theme_ids: list[
     return pd.concat(out[::-1], ignore_index=True)
 
 
-def codes_table(codings: pd.DataFrame) -> pd.DataFrame:
+def codes_table(codings: CodingReport | pd.DataFrame, *, reviewed_ids: Sequence[str] = ()) -> pd.DataFrame:
     """The per-unit codes table (``codes_*.csv``): one row per (unit, theme), a unit without theme once.
 
     Args:
-        codings: Long ``id, theme_id, score, source`` (e.g. ``CodingReport.codings``).
+        codings: A :class:`CodingReport` (its codings and reviewed ids), or a long
+            coding ``id, theme_id[, score, source]``.
+        reviewed_ids: Ids decided in a review queue (taken from the report when given one).
 
     Returns:
         New DataFrame ``id, theme, score, source`` (``source``: ``human`` = coded by a
         researcher, ``revue`` = decided in a review queue, ``model`` = machine), in the
         input order; ``theme`` empty when the unit has no theme.
     """
-    coding = normalize_coding(codings, source_name="codage")
-    score = coding["score"] if "score" in coding.columns else pd.Series(np.nan, index=coding.index)
-    source = coding["source"] if "source" in coding.columns else pd.Series("model", index=coding.index)
-    return pd.DataFrame({"id": coding["id"].astype("string"), "theme": coding["theme_id"].astype("string"),
-                         "score": score.astype("float64").round(4), "source": source.astype("string")})
+    if isinstance(codings, CodingReport):
+        reviewed_ids = sorted(codings.reviewed_ids)
+        codings = codings.codings
+    missing = [c for c in ("id", "theme_id") if c not in codings.columns]
+    if missing:
+        raise AreasError(f"Codage sans colonne(s) {', '.join(missing)} : tableau des codes impossible.")
+    n = len(codings)
+    score = codings["score"] if "score" in codings.columns else pd.Series(np.nan, index=codings.index)
+    source = codings["source"] if "source" in codings.columns else pd.Series("model", index=codings.index)
+    out = pd.DataFrame({"id": codings["id"].astype("string").to_numpy(),
+                        "theme": codings["theme_id"].astype("string").to_numpy(),
+                        "score": pd.to_numeric(score, errors="coerce").astype("float64").round(4).to_numpy(),
+                        "source": source.astype("string").fillna("model").to_numpy()}, index=range(n))
+    out.loc[out["id"].isin(set(map(str, reviewed_ids))), "source"] = "revue"
+    return out
 
 
 def write_codes_table(table: pd.DataFrame, path: str | Path) -> Path:
