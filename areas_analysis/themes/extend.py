@@ -10,8 +10,10 @@ Method:
 * **Features** (fitted on all texts — unsupervised, no label used): TF-IDF on
   content lemmas (spaCy lookup table, accents and case folded; uni- and
   bigrams, sublinear tf), TF-IDF on character 2–5-grams within words (spelling
-  variants, typos), the :class:`~areas_analysis.themes.embed.TextEncoder`
-  sentence vector (word vectors + LSA), and — when a codebook is given — the
+  variants, typos), the sentence vector of the encoder passed in (default USE
+  multilingual, :mod:`~areas_analysis.themes.encoders`; +2 to +8 points of
+  held-out micro-F1 over the spaCy-vector encoder on 7 of 8 ELF questions at
+  30 %, weight 1 beat weight 2), and — when a codebook is given — the
   codebook scores of every theme (cosine, soft words, keywords; see
   :mod:`~areas_analysis.themes.codebook`). Each block is L2-normalised per row.
 * **Classifier**: one-vs-rest L2 logistic regression per theme (dual liblinear
@@ -35,6 +37,9 @@ Method:
 
 Human codes are never overwritten: gold ids keep exactly their human themes
 (``source = human``, ``score = 1``).
+
+The fitted features and classifiers are kept as an :class:`ExtensionModel`
+(``result.model``), saved without pickle and applied to next cycle's texts.
 """
 
 from __future__ import annotations
