@@ -624,6 +624,8 @@ class CodebookModel:
                     if j is not None:
                         best[i, j] = 1.0
         best = np.clip(best, 0.0, 1.0)
+        # a text without any content word ("ok", "-", "") gets no theme, whatever the encoder says of it
+        cos[np.array([not toks for toks in analysed], dtype=bool)] = 0.0
         for j, c in enumerate(cols):
             if len(c):
                 n_top = max(1, int(np.ceil(self._soft_share * len(c))))
