@@ -644,19 +644,21 @@ class CodebookModel:
         w_cos, w_soft, w_kw = self.weights
         return w_cos * cos + w_soft * soft + w_kw * kw
 
-    def score_components(self, texts: Sequence[str], *, progress: bool = False) -> dict[str, np.ndarray]:
+    def score_components(self, texts: Sequence[str], *, progress: bool = False,
+                         vectors: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """The three signals and the combined score per (text, theme).
 
         Args:
             texts: Texts to score.
             progress: Show a progress bar while encoding.
+            vectors: The texts' vectors from this model's encoder, when already computed.
 
         Returns:
             ``{"cosine", "soft", "keyword", "score"}``, arrays ``(n, n_themes)`` in codebook order.
         """
         self._check_fitted()
         texts = [t if isinstance(t, str) else "" for t in texts]
-        vecs = self.encoder.transform(texts, progress=progress)
+        vecs = vectors if vectors is not None else self.encoder.transform(texts, progress=progress)
         cos, soft, kw = self._components(texts, vecs)
         return {"cosine": cos, "soft": soft, "keyword": kw, "score": self._combine(cos, soft, kw)}
 
@@ -709,7 +711,11 @@ class CodebookModel:
             segments without a theme have no row.
         """
         ids, texts = _ids_and_texts(df, text_col, id_col)
-        comp = self.score_components(texts, progress=progress)
+        return self.code_components(ids, self.score_components(texts, progress=progress), roll_up=roll_up)
+
+    def code_components(self, ids: list[str], comp: dict[str, np.ndarray], *,
+                        roll_up: bool = False) -> pd.DataFrame:
+        """Long ``id, theme_id, score`` from already computed :meth:`score_components`."""
         score = comp["score"]
         keep = self.decide(score, comp["keyword"])
         if roll_up:

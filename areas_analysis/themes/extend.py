@@ -167,12 +167,14 @@ class FeatureSpace:
         self.chars = _fit_tfidf(self.chars, [_fold(clean_text(t)) for t in texts])
         return self
 
-    def transform(self, texts: list[str], vectors: np.ndarray | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
+    def transform(self, texts: list[str], vectors: np.ndarray | None = None,
+                  codebook_components: dict[str, np.ndarray] | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
         """Feature matrix and a mask of texts with at least one content word.
 
         Args:
             texts: Texts to featurise.
             vectors: Their sentence vectors when already computed (saves encoding twice).
+            codebook_components: Their codebook ``score_components`` when already computed.
         """
         keys = self._keys(texts)
         n = len(texts)
@@ -181,7 +183,8 @@ class FeatureSpace:
         vecs = vectors if vectors is not None else self.encoder.transform(texts)
         blocks.append(sp.csr_matrix(normalize(np.asarray(vecs, dtype=np.float64)) * self.encoder_weight))
         if self.codebook_model is not None:
-            comp = self.codebook_model.score_components(texts)
+            comp = codebook_components if codebook_components is not None else \
+                self.codebook_model.score_components(texts, vectors=vecs)
             cb = np.hstack([comp["cosine"], comp["soft"], comp["keyword"]])
             blocks.append(sp.csr_matrix(normalize(cb)))
         has_content = np.array([bool(k) for k in keys], dtype=bool)
@@ -381,16 +384,22 @@ class ExtensionModel:
     def __init__(self, features: FeatureSpace, classifier: _OneVsRest, themes: list[str], force_one: bool) -> None:
         self.features, self.classifier, self.themes, self.force_one = features, classifier, list(themes), force_one
 
-    def predict_proba(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Calibrated probabilities ``(n, n_themes)`` and the assignment matrix."""
-        x, has_content = self.features.transform(texts)
+    def predict_proba(self, texts: list[str], *, vectors: np.ndarray | None = None,
+                      codebook_components: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated probabilities ``(n, n_themes)`` and the assignment matrix.
+
+        ``vectors`` / ``codebook_components``: already computed for ``texts`` (saves work).
+        """
+        x, has_content = self.features.transform(texts, vectors, codebook_components)
         p = self.classifier.predict_proba(x)
         return p, self.classifier.decide(p, self.force_one, has_content)
 
-    def predict(self, df: pd.DataFrame, text_col: str, *, id_col: str | None = None) -> pd.DataFrame:
+    def predict(self, df: pd.DataFrame, text_col: str, *, id_col: str | None = None,
+                vectors: np.ndarray | None = None,
+                codebook_components: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
         """Code a table: long ``id, theme_id, score, source`` (``source = model``; no-theme rows kept)."""
         ids, texts = _ids_and_texts(df, text_col, id_col)
-        p, keep = self.predict_proba(texts)
+        p, keep = self.predict_proba(texts, vectors=vectors, codebook_components=codebook_components)
         empty = pd.DataFrame({"id": [], "theme_id": []})
         return _final_codings(ids, empty, [], self.themes, p, keep)
 

@@ -126,15 +126,21 @@ class CodingModel:
 
     def predict(self, df: pd.DataFrame, text_col: str, *, id_col: str | None = None) -> pd.DataFrame:
         """Code a table: long ``id, theme_id, score, source`` (``source = model``; ids without theme kept)."""
-        ids, _ = _ids_and_texts(df, text_col, id_col)
-        cb_codes = self.codebook_model.predict(df, text_col, id_col=id_col)
+        ids, texts = _ids_and_texts(df, text_col, id_col)
+        vectors = self.codebook_model.encoder.transform(texts)  # encoded once for both coders
+        comp = self.codebook_model.score_components(texts, vectors=vectors)
+        cb_codes = self.codebook_model.code_components(ids, comp)
         if self.extension is None or not any(self.use_extension.values()):
             ext_codes = pd.DataFrame({"id": pd.Series([], dtype="string"),
                                       "theme_id": pd.Series([], dtype="string"),
                                       "score": pd.Series([], dtype="float64"),
                                       "source": pd.Series([], dtype="string")})
         else:
-            ext_codes = self.extension.predict(df, text_col, id_col=id_col)
+            same_encoder = self.extension.features.codebook_model is not None and _same_encoder(
+                self.extension.features.encoder, self.codebook_model.encoder)
+            ext_codes = self.extension.predict(df, text_col, id_col=id_col,
+                                               vectors=vectors if same_encoder else None,
+                                               codebook_components=comp if same_encoder else None)
         return _combine(ext_codes, cb_codes, [], ids, self.use_extension)
 
     def to_state(self) -> dict[str, Any]:
@@ -157,6 +163,18 @@ class CodingModel:
         n_ext = sum(self.use_extension.values())
         return (f"CodingModel({self.codebook.name!r} v{self.codebook.version}, {len(self.use_extension)} thèmes, "
                 f"{n_ext} par extension supervisée)")
+
+
+def _same_encoder(a: Any, b: Any) -> bool:
+    """Whether two encoders give the same vectors (same object, or same kind and fitted state)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if hasattr(a, "version"):  # pre-trained: the package version fixes the vectors
+        return bool(a.version == b.version)
+    sa, sb = a.to_state(), b.to_state()
+    return all(np.array_equal(sa[k], sb[k]) if isinstance(sa[k], np.ndarray) else sa[k] == sb[k] for k in sa)
 
 
 def _fr(x: float, d: int = 2) -> str:
