@@ -130,3 +130,16 @@ def test_filled_review_queue_joins_the_human_codes(checked, comments, codebook, 
     assert report.overall["n_codes_humains"].iloc[0] == checked.overall["n_codes_humains"].iloc[0] + 2
     out = themes.write_codes_table(table, tmp_path / "codes_ateliers.csv")
     assert pd.read_csv(out, dtype=str, keep_default_na=False).shape == table.shape
+
+
+def test_exemplar_quotes_with_encoder_skip_near_duplicates() -> None:
+    df = pd.DataFrame({"id": ["a", "b", "c", "d"],
+                       "text": ["Pas de bus le dimanche.", "Pas de bus le dimanche !", "La gare est trop loin",
+                                "Le car ne passe plus"]})
+    codings = pd.DataFrame({"id": ["a", "b", "c", "d"], "theme_id": "transport", "score": [0.9, 0.8, 0.7, 0.6],
+                            "source": "model"})
+    plain = themes.exemplar_quotes(codings, df, "text", id_col="id", n=2)
+    assert plain["id"].tolist() == ["a", "b"]  # by score: the same complaint twice
+    enc = themes.make_encoder("use", cache_dir=None)
+    quotes = themes.exemplar_quotes(codings, df, "text", id_col="id", n=2, encoder=enc)
+    assert len(quotes) == 2 and not {"a", "b"} <= set(quotes["id"])  # two different facets

@@ -410,9 +410,18 @@ def _combine(ext_codes: pd.DataFrame, cb_codes: pd.DataFrame, human_ids: list[st
     return out.drop(columns="_o").reset_index(drop=True)[["id", "theme_id", "score", "source"]]
 
 
+#: Two quotes whose vectors have a cosine above this are near-duplicates: only the first is shown.
+DUPLICATE_COSINE = 0.9
+
+
 def exemplar_quotes(codings: pd.DataFrame, df: pd.DataFrame, text_col: str, *, id_col: str,
-                    n: int = 3, max_chars: int = 220) -> pd.DataFrame:
-    """Up to ``n`` quotes per theme, most confident first (human codes first, then by score).
+                    n: int = 3, max_chars: int = 220, encoder: SentenceEncoder | None = None) -> pd.DataFrame:
+    """Up to ``n`` quotes per theme: human codes first, then the most confident (or most typical).
+
+    With ``encoder``, candidates of a theme are ranked by typicality (cosine to the
+    mean vector of the theme's coded texts) after the human codes, and a candidate
+    too close to a quote already chosen (cosine > :data:`DUPLICATE_COSINE`) is skipped,
+    so the quotes show different facets of the theme.
 
     Returns:
         New DataFrame ``theme_id, rang, id, citation`` (texts already pseudonymised upstream).
@@ -421,17 +430,33 @@ def exemplar_quotes(codings: pd.DataFrame, df: pd.DataFrame, text_col: str, *, i
     if "score" not in coding.columns:
         coding = coding.assign(score=1.0)
     human = coding["source"].eq("human") if "source" in coding.columns else False
-    coding = coding.assign(_human=human).sort_values(["theme_id", "_human", "score", "id"],
-                                                     ascending=[True, False, False, True], kind="stable")
+    coding = coding.assign(_human=human)
     texts = dict(zip(df[id_col].astype(str), df[text_col].astype(str), strict=False))
+    vec_of: dict[str, np.ndarray] = {}
+    if encoder is not None:
+        coded = sorted(set(coding["id"]) & set(texts))
+        vec_of = dict(zip(coded, encoder.transform([texts[i] for i in coded]), strict=True))
     rows = []
     for theme, grp in coding.groupby("theme_id", sort=True):
+        if vec_of:
+            members = np.array([vec_of[i] for i in grp["id"] if i in vec_of])
+            centre = members.mean(axis=0) if len(members) else None
+            typical = [float(vec_of[i] @ centre) if centre is not None and i in vec_of else -1.0
+                       for i in grp["id"]]
+            grp = grp.assign(score=typical)
+        grp = grp.sort_values(["_human", "score", "id"], ascending=[False, False, True], kind="stable")
         seen: set[str] = set()
+        chosen: list[np.ndarray] = []
         for item in grp["id"]:
             text = texts.get(item, "").strip()
             if not text or text.lower() in seen:
                 continue
+            v = vec_of.get(item)
+            if v is not None and any(float(v @ c) > DUPLICATE_COSINE for c in chosen):
+                continue
             seen.add(text.lower())
+            if v is not None:
+                chosen.append(v)
             short = text if len(text) <= max_chars else text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
             rows.append({"theme_id": theme, "rang": len(seen), "id": item, "citation": short})
             if len(seen) >= n:
