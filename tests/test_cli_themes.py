@@ -109,7 +109,7 @@ def test_extend_writes_coding_agreement_and_review_deterministically(files, caps
     assert set(s09["theme_id"]) == {"medecin", "transport"} and (s09["source"] == "human").all()
     accord = pd.read_csv(outs[0][1], sep=";", encoding="utf-8-sig", decimal=",")
     assert {"theme_id", "n_humain", "statut", "kappa", "rappel"} <= set(accord.columns)
-    review = pd.read_csv(outs[0][2], sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    review = pd.read_csv(outs[0][2], sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False, skiprows=1)
     assert list(review.columns) == ["id", "atelier", "texte", "theme_propose", "confiance", "raison", "decision"]
 
 
@@ -120,7 +120,7 @@ def test_review_decisions_feed_back_as_human_codes(files, capsys):
                        "--out", base, "--folds", "3"], capsys)
     assert rc == 0, err
     review = d / "tour1_a_revoir.csv"
-    filled = pd.read_csv(review, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    filled = pd.read_csv(review, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False, skiprows=1)
     first = filled["id"].iloc[0]
     filled.loc[0, "decision"] = "isolement"
     filled.to_csv(review, sep=";", index=False, encoding="utf-8-sig")
@@ -135,6 +135,45 @@ def test_review_decisions_feed_back_as_human_codes(files, capsys):
     rc, _, err = _run(["themes", "extend", inp, "--gold", gold, "--review", review, "--text-col", "texte",
                        "--id-col", "segment_id", "--out", d / "tour3.csv"], capsys)
     assert rc == 2 and "ligne 2, colonne « decision » : thème inconnu « isolemnt »" in err
+
+
+def test_extend_saves_a_model_that_apply_reuses(files, capsys):
+    d, inp, gold, cb = files
+    rc, _, err = _run(["themes", "extend", inp, "--gold", gold, "--codebook", cb, "--text-col", "texte",
+                       "--id-col", "segment_id", "--out", d / "ext.csv", "--folds", "3",
+                       "--save-model", d / "modele_ext"], capsys)
+    assert rc == 0, err
+    rc, out, err = _run(["themes", "apply", inp, "--model", d / "modele_ext", "--text-col", "texte",
+                         "--id-col", "segment_id", "--out", d / "ext_next.csv"], capsys)
+    assert rc == 0, err and "modèle" in out
+    first = pd.read_csv(d / "ext.csv", dtype=str, keep_default_na=False)
+    again = pd.read_csv(d / "ext_next.csv", dtype=str, keep_default_na=False)
+    model_rows = first[first["source"] == "model"]
+    same = again[again["id"].isin(set(model_rows["id"]))]
+    pairs = sorted(zip(same["id"], same["theme_id"], strict=True))
+    assert pairs == sorted(zip(model_rows["id"], model_rows["theme_id"], strict=True))
+
+
+def test_filled_xlsx_review_with_a_theme_never_proposed(files, capsys):
+    import openpyxl
+
+    d, inp, gold, cb = files
+    rc, _, err = _run(["themes", "extend", inp, "--gold", gold, "--text-col", "texte", "--id-col", "segment_id",
+                       "--codebook", cb, "--out", d / "x1.csv", "--folds", "3"], capsys)
+    assert rc == 0, err
+    book = openpyxl.load_workbook(d / "x1_a_revoir.xlsx")
+    assert "rare" in [c.value for c in book["decisions"]["A"]]  # every theme a reviewer may use
+    sheet = book["a_revoir"]
+    col = [c.value for c in sheet[1]].index("decision") + 1
+    item = sheet.cell(row=2, column=1).value
+    sheet.cell(row=2, column=col, value="rare")
+    book.save(d / "x1_a_revoir.xlsx")
+    rc, _, err = _run(["themes", "extend", inp, "--gold", gold, "--review", d / "x1_a_revoir.xlsx",
+                       "--text-col", "texte", "--id-col", "segment_id", "--out", d / "x2.csv", "--folds", "3"],
+                      capsys)
+    assert rc == 0, err
+    coding = pd.read_csv(d / "x2.csv", dtype=str, keep_default_na=False)
+    assert coding.loc[coding["id"] == item, "theme_id"].tolist() == ["rare"]
 
 
 def test_agreement_command(files, capsys):

@@ -168,7 +168,7 @@ def test_review_decisions_round_trip(result, tmp_path):
     path = write_review_queue(result.review, tmp_path / "a_revoir.csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.splitlines()[0]
-    filled = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    filled = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=1)
     ids = filled["id"].tolist()
     filled.loc[0, "decision"] = "OK"
     filled.loc[1, "decision"] = "aucun"
@@ -187,7 +187,7 @@ def test_review_decisions_round_trip(result, tmp_path):
 
 def test_review_decisions_unknown_theme_names_the_row(result, tmp_path):
     path = write_review_queue(result.review, tmp_path / "a_revoir.csv")
-    filled = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    filled = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=1)
     filled.loc[3, "decision"] = "transprot"
     filled.loc[5, "decision"] = "ok, transport"
     filled.to_csv(path, sep=";", index=False, encoding="utf-8-sig")

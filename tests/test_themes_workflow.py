@@ -94,3 +94,55 @@ def test_partition_agreement_reports_nmi(comments, checked) -> None:
     table = themes.partition_agreement(disc[["id", "theme_id", "theme_label"]], checked.codings)
     assert (table["part"] == 1.0).all()  # a partition identical to the main codebook theme
     assert "NMI = 1,00" in table.attrs["note"]
+
+
+def test_coding_model_codes_next_cycle_like_this_one(checked, comments, tmp_path) -> None:
+    """Fit once, reuse: the saved model gives the machine-coded items the same themes and scores."""
+    assert isinstance(checked.model, themes.CodingModel)
+    themes.save_model(checked.model, tmp_path / "modele")
+    loaded = themes.load_model(tmp_path / "modele")
+    human = set(checked.codings.loc[checked.codings["source"] == "human", "id"])
+    others = comments[~comments["id"].isin(human)]
+    again = loaded.predict(others, "text", id_col="id")
+    before = checked.codings[checked.codings["id"].isin(set(others["id"]))]
+    key = ["id", "theme_id"]
+    merged = before.merge(again, on=key, how="outer", suffixes=("_cycle", "_next"), indicator=True)
+    assert (merged["_merge"] == "both").all()
+    assert np.allclose(merged["score_cycle"].fillna(-1), merged["score_next"].fillna(-1), atol=1e-6)
+    assert set(again["theme_id"].dropna()) <= set(checked.model.codebook.ids)
+
+
+def test_filled_review_queue_joins_the_human_codes(checked, comments, codebook, tmp_path) -> None:
+    path = themes.write_review_queue(checked.review, tmp_path / "a_revoir.csv")
+    filled = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=1)
+    line = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert all(t in line for t in codebook.ids)  # every codebook theme is offered
+    filled.loc[0, "decision"] = "realisme_scenario"
+    filled.loc[1, "decision"] = "aucun"
+    path.write_text(line + "\n" + filled.to_csv(sep=";", index=False), encoding="utf-8-sig")
+    report = themes.code_and_check(comments, "text", codebook, id_col="id", reviews=[path],
+                                   gold=DPPER / "codage_humain_commentaires_ecos.csv",
+                                   codebook_model=checked.model.codebook_model)
+    table = themes.codes_table(report)
+    assert list(table.columns) == ["id", "theme", "score", "source"]
+    r0, r1 = filled.loc[0, "id"], filled.loc[1, "id"]
+    assert table.loc[table["id"] == r0, "theme"].tolist() == ["realisme_scenario"]
+    assert table.loc[table["id"] == r1, "theme"].isna().all()
+    assert set(table.loc[table["id"].isin([r0, r1]), "source"]) == {"revue"}
+    assert set(table["source"]) == {"human", "model", "revue"}
+    assert report.overall["n_codes_humains"].iloc[0] == checked.overall["n_codes_humains"].iloc[0] + 2
+    out = themes.write_codes_table(table, tmp_path / "codes_ateliers.csv")
+    assert pd.read_csv(out, dtype=str, keep_default_na=False).shape == table.shape
+
+
+def test_exemplar_quotes_with_encoder_skip_near_duplicates() -> None:
+    df = pd.DataFrame({"id": ["a", "b", "c", "d"],
+                       "text": ["Pas de bus le dimanche.", "Pas de bus le dimanche !", "La gare est trop loin",
+                                "Le car ne passe plus"]})
+    codings = pd.DataFrame({"id": ["a", "b", "c", "d"], "theme_id": "transport", "score": [0.9, 0.8, 0.7, 0.6],
+                            "source": "model"})
+    plain = themes.exemplar_quotes(codings, df, "text", id_col="id", n=2)
+    assert plain["id"].tolist() == ["a", "b"]  # by score: the same complaint twice
+    enc = themes.make_encoder("use", cache_dir=None)
+    quotes = themes.exemplar_quotes(codings, df, "text", id_col="id", n=2, encoder=enc)
+    assert len(quotes) == 2 and not {"a", "b"} <= set(quotes["id"])  # two different facets

@@ -67,6 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "courtes quand la grille n'a pas de mots-clés)")
     a.add_argument("--save-model", type=Path, metavar="DOSSIER",
                    help="enregistrer le codeur ajusté pour l'appliquer tel quel au cycle suivant")
+    _encoder_arg(a)
     a.set_defaults(func=_apply)
 
     e = cmds.add_parser("extend", help="étendre un codage humain d'échantillon à tous les textes",
@@ -80,13 +81,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--codebook", type=Path, metavar="CB.yaml",
                    help="grille de codage : ses scores servent d'indices et de point de comparaison")
     e.add_argument("--review", type=Path, action="append", default=[], metavar="A_REVOIR.csv",
-                   help="file de relecture remplie (colonne decision) à ajouter au codage humain "
-                   "(option répétable)")
+                   help="file de relecture remplie (colonne decision ; .csv ou .xlsx) à ajouter au codage "
+                   "humain ; tout thème de la grille est accepté (option répétable)")
     e.add_argument("--strata-col", metavar="COL",
                    help="colonne de strates (atelier, groupe) pour équilibrer la file de relecture")
     e.add_argument("--review-n", type=int, default=50, help="taille de la file de relecture (défaut : 50)")
     e.add_argument("--folds", type=int, default=5, help="plis de la validation croisée (défaut : 5)")
     e.add_argument("--seed", type=int, default=42, help="graine aléatoire (défaut : 42)")
+    e.add_argument("--save-model", type=Path, metavar="DOSSIER",
+                   help="enregistrer le modèle appris pour coder les textes du cycle suivant "
+                   "(themes apply --model)")
+    _encoder_arg(e)
     e.set_defaults(func=_extend)
 
     g = cmds.add_parser("agreement", help="accord entre deux codages (κ de Cohen, α de Krippendorff, F1)",
@@ -104,6 +109,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.set_defaults(func=_agreement)
 
     _register_validation(cmds)
+
+
+def _encoder_arg(p: argparse.ArgumentParser, default: str = "use") -> None:
+    p.add_argument("--encoder", choices=("use", "fast", "e5"), default=default,
+                   help="encodeur de phrases : use (USE multilingue, précis, défaut), fast (vecteurs de mots "
+                   "spaCy, rapide) ou e5 (e5-small, lent) ; rien n'est téléchargé")
 
 
 def _input_args(p: argparse.ArgumentParser) -> None:
@@ -201,7 +212,10 @@ def _discover(args: argparse.Namespace) -> int:
 def _apply(args: argparse.Namespace) -> int:
     from ..themes.codebook import DEFAULT_MARGIN, DEFAULT_THRESHOLD, CodebookModel, load_codebook
     from ..themes.codings import write_codings
+    from ..themes.encoders import make_encoder
+    from ..themes.extend import ExtensionModel
     from ..themes.model import load_model
+    from ..themes.workflow import CodingModel
 
     if args.codebook is None and args.model is None:
         raise AreasError("Indiquez une grille de codage (--codebook CB.yaml) ou un modèle enregistré "
@@ -216,6 +230,7 @@ def _apply(args: argparse.Namespace) -> int:
             margin=DEFAULT_MARGIN if args.margin is None else args.margin,
             max_themes=3 if args.max_themes is None else args.max_themes,
             label_keywords=args.label_keywords,
+            encoder=make_encoder(args.encoder, seed=42),
         ).fit(texts)
     else:
         model = load_model(args.model)
@@ -234,6 +249,13 @@ def _apply(args: argparse.Namespace) -> int:
         _save(model, args.save_model)
         print(f"{n_coded} textes sur {len(df)} ont reçu au moins un thème "
               f"(grille « {model.codebook.name} » version {model.codebook.version}).")
+    elif isinstance(model, CodingModel | ExtensionModel):
+        coding = model.predict(df, args.text_col, id_col=args.id_col)
+        write_codings(coding, args.out)
+        if args.save_model is not None:
+            raise AreasError("--save-model n'a pas de sens avec --model : le modèle est déjà enregistré.")
+        n_coded = coding.dropna(subset=["theme_id"])["id"].nunique()
+        print(f"{n_coded} textes sur {len(df)} ont reçu au moins un thème (modèle {args.model}).")
     elif hasattr(model, "assign"):
         ids = df[args.id_col].tolist() if args.id_col else [str(i) for i in range(len(df))]
         coding = model.assign(texts, ids, progress=_progress(len(df)))  # type: ignore[attr-defined]
@@ -251,6 +273,7 @@ def _apply(args: argparse.Namespace) -> int:
 def _extend(args: argparse.Namespace) -> int:
     from ..themes.codebook import load_codebook
     from ..themes.codings import read_codings, write_codings
+    from ..themes.encoders import make_encoder
     from ..themes.extend import extend_coding
     from ..themes.review import read_review_decisions, write_review_queue
 
@@ -260,15 +283,20 @@ def _extend(args: argparse.Namespace) -> int:
     if args.review:
         known = set(gold["theme_id"].dropna()) | (set(codebook.ids) if codebook is not None else set())
         extra = [read_review_decisions(p, known_themes=sorted(known)) for p in args.review]
-        gold = pd.concat([gold, *extra], ignore_index=True)
+        reviewed = set().union(*(set(x["id"]) for x in extra))
+        gold = pd.concat([gold[~gold["id"].isin(reviewed)], *extra], ignore_index=True)  # review decision wins
     if args.strata_col and args.strata_col not in df.columns:
         raise InputError([Problem(str(args.input), "colonne de strates absente", column=args.strata_col)])
     res = extend_coding(df, args.text_col, gold, id_col=args.id_col, codebook=codebook, seed=args.seed,
-                        cv_folds=args.folds, strata_col=args.strata_col, review_n=args.review_n)
+                        cv_folds=args.folds, strata_col=args.strata_col, review_n=args.review_n,
+                        encoder=make_encoder(args.encoder, seed=args.seed))
     write_codings(res.codings, args.out)
+    if res.model is not None:
+        _save(res.model, args.save_model)
     agreement = res.agreement.rename(columns={"recall": "rappel"})
     accord_path = write_report_table(agreement, _beside(args.out, "_accord"))
-    review_path = write_review_queue(res.review, _beside(args.out, "_a_revoir"))
+    allowed = sorted(set(gold["theme_id"].dropna()) | (set(codebook.ids) if codebook is not None else set()))
+    review_path = write_review_queue(res.review, _beside(args.out, "_a_revoir"), themes=allowed)
     n_human = int(res.codings.loc[res.codings["source"].eq("human"), "id"].nunique())
     ov = res.overall.iloc[0]
     print(f"{n_human} textes codés par un humain, {len(df) - n_human} codés par le modèle.")

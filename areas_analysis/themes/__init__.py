@@ -26,10 +26,19 @@ from .codebook import (
 from .codings import indicator_matrix, normalize_coding, read_codings, read_csv_table, write_codings
 from .discover import DiscoveryModel, DiscoveryResult, default_discovery_encoder, discover_themes
 from .embed import TextEncoder
-from .extend import MIN_EXAMPLES, ExtensionResult, extend_coding, text_features
+from .encoders import (
+    DEFAULT_ENCODER,
+    E5Encoder,
+    EmbeddingCache,
+    SentenceEncoder,
+    USEEncoder,
+    encoder_from_state,
+    make_encoder,
+)
+from .extend import MIN_EXAMPLES, ExtensionModel, ExtensionResult, FeatureSpace, extend_coding, text_features
 from .labels import label_themes
 from .model import load_model, register_model_kind, save_model
-from .review import read_review_decisions, review_queue, write_review_queue
+from .review import read_review_decisions, review_queue, write_review_queue, write_review_xlsx
 from .text import clean_text, strip_boilerplate
 from .validation import (
     ValidationData,
@@ -39,13 +48,16 @@ from .validation import (
     split_codings,
 )
 from .workflow import (
+    CodingModel,
     CodingReport,
     code_and_check,
     coder_agreement,
+    codes_table,
     exemplar_quotes,
     partition_agreement,
     reliability_chart,
     reliability_label,
+    write_codes_table,
 )
 
 __all__ = [
@@ -54,27 +66,37 @@ __all__ = [
     "prepare_validation",
     "read_validation_codings",
     "split_codings",
+    "DEFAULT_ENCODER",
     "DEFAULT_MARGIN",
     "DEFAULT_THRESHOLD",
     "MIN_EXAMPLES",
     "AgreementResult",
     "Codebook",
     "CodebookModel",
+    "CodingModel",
     "CodingReport",
+    "E5Encoder",
+    "EmbeddingCache",
+    "ExtensionModel",
     "DiscoveryModel",
     "DiscoveryResult",
     "ExtensionResult",
+    "FeatureSpace",
+    "SentenceEncoder",
     "TextEncoder",
+    "USEEncoder",
     "Theme",
     "apply_codebook",
     "clean_text",
     "code_and_check",
+    "codes_table",
     "codebook_from_dict",
     "coder_agreement",
     "coding_agreement",
     "cohen_kappa",
     "default_discovery_encoder",
     "discover_themes",
+    "encoder_from_state",
     "exemplar_quotes",
     "extend_coding",
     "indicator_matrix",
@@ -82,6 +104,7 @@ __all__ = [
     "label_themes",
     "load_codebook",
     "load_model",
+    "make_encoder",
     "normalize_coding",
     "partition_agreement",
     "read_codings",
@@ -95,5 +118,7 @@ __all__ = [
     "strip_boilerplate",
     "text_features",
     "write_codings",
+    "write_codes_table",
     "write_review_queue",
+    "write_review_xlsx",
 ]

@@ -6,7 +6,7 @@ gives every segment zero, one or several themes with a score that combines
 three signals computed per (segment, theme):
 
 * **prototype cosine** — cosine between the segment vector and the theme
-  prototype, both from the same :class:`~areas_analysis.themes.embed.TextEncoder`
+  prototype, both from the same :class:`~areas_analysis.themes.encoders.SentenceEncoder`
   (the prototype is the normalised sum of the unit vectors of the label, the
   definition, the keywords and the mean of the examples). Nearest-label cosine
   beat clustering for deductive coding on this machine (issue 4). The default
@@ -70,7 +70,7 @@ from spacy.strings import hash_string
 from ..errors import AreasError, InputError, Problem
 from ..nlp import load_spacy
 from ..text import fold
-from .embed import TextEncoder
+from .encoders import SentenceEncoder, encoder_from_state, make_encoder
 from .text import clean_text, is_content_form
 
 __all__ = [
@@ -441,8 +441,10 @@ class CodebookModel:
 
     Args:
         codebook: The codebook.
-        encoder: A :class:`TextEncoder` (fitted or not; an unfitted one is fitted
-            in :meth:`fit`). Default: a new ``TextEncoder()``.
+        encoder: Any sentence encoder (:mod:`~areas_analysis.themes.encoders`; an
+            unfitted one is fitted in :meth:`fit`). Default:
+            :func:`~areas_analysis.themes.encoders.make_encoder` (USE multilingual;
+            ``make_encoder("fast")`` for spaCy word vectors).
         threshold: Minimum score for a theme to be assigned.
         margin: Themes within ``margin`` of the best score are also assigned.
         max_themes: At most this many themes per segment.
@@ -469,7 +471,7 @@ class CodebookModel:
         self,
         codebook: Codebook,
         *,
-        encoder: TextEncoder | None = None,
+        encoder: SentenceEncoder | None = None,
         threshold: float = DEFAULT_THRESHOLD,
         margin: float = DEFAULT_MARGIN,
         max_themes: int = 3,
@@ -482,7 +484,7 @@ class CodebookModel:
         if margin < 0:
             raise AreasError("La marge doit être positive ou nulle.")
         self.codebook = codebook
-        self.encoder = encoder if encoder is not None else TextEncoder(lsa_components=DEFAULT_LSA_COMPONENTS)
+        self.encoder = encoder if encoder is not None else make_encoder()
         self.threshold = float(threshold)
         self.margin = float(margin)
         self.max_themes = int(max_themes)
@@ -621,6 +623,8 @@ class CodebookModel:
                     if j is not None:
                         best[i, j] = 1.0
         best = np.clip(best, 0.0, 1.0)
+        # a text without any content word ("ok", "-", "") gets no theme, whatever the encoder says of it
+        cos[np.array([not toks for toks in analysed], dtype=bool)] = 0.0
         for j, c in enumerate(cols):
             if len(c):
                 n_top = max(1, int(np.ceil(self._soft_share * len(c))))
@@ -639,19 +643,21 @@ class CodebookModel:
         w_cos, w_soft, w_kw = self.weights
         return w_cos * cos + w_soft * soft + w_kw * kw
 
-    def score_components(self, texts: Sequence[str], *, progress: bool = False) -> dict[str, np.ndarray]:
+    def score_components(self, texts: Sequence[str], *, progress: bool = False,
+                         vectors: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """The three signals and the combined score per (text, theme).
 
         Args:
             texts: Texts to score.
             progress: Show a progress bar while encoding.
+            vectors: The texts' vectors from this model's encoder, when already computed.
 
         Returns:
             ``{"cosine", "soft", "keyword", "score"}``, arrays ``(n, n_themes)`` in codebook order.
         """
         self._check_fitted()
         texts = [t if isinstance(t, str) else "" for t in texts]
-        vecs = self.encoder.transform(texts, progress=progress)
+        vecs = vectors if vectors is not None else self.encoder.transform(texts, progress=progress)
         cos, soft, kw = self._components(texts, vecs)
         return {"cosine": cos, "soft": soft, "keyword": kw, "score": self._combine(cos, soft, kw)}
 
@@ -704,7 +710,11 @@ class CodebookModel:
             segments without a theme have no row.
         """
         ids, texts = _ids_and_texts(df, text_col, id_col)
-        comp = self.score_components(texts, progress=progress)
+        return self.code_components(ids, self.score_components(texts, progress=progress), roll_up=roll_up)
+
+    def code_components(self, ids: list[str], comp: dict[str, np.ndarray], *,
+                        roll_up: bool = False) -> pd.DataFrame:
+        """Long ``id, theme_id, score`` from already computed :meth:`score_components`."""
         score = comp["score"]
         keep = self.decide(score, comp["keyword"])
         if roll_up:
@@ -756,7 +766,7 @@ class CodebookModel:
         source = str(cb.pop("source", "") or "<modèle>")
         model = cls(
             codebook_from_dict(cb, source=source),
-            encoder=TextEncoder.from_state(state["encoder"]),
+            encoder=encoder_from_state(state["encoder"]),
             threshold=float(state["threshold"]),
             margin=float(state["margin"]),
             max_themes=int(state["max_themes"]),
@@ -819,7 +829,7 @@ def apply_codebook(
     codebook: Codebook,
     *,
     id_col: str | None = None,
-    encoder: TextEncoder | None = None,
+    encoder: SentenceEncoder | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     margin: float = DEFAULT_MARGIN,
     max_themes: int = 3,
@@ -839,7 +849,8 @@ def apply_codebook(
         text_col: Column holding the texts.
         codebook: The codebook (see :func:`load_codebook`).
         id_col: Column holding the ids (default: row position).
-        encoder: A :class:`TextEncoder`; fitted ones are used as they are.
+        encoder: A sentence encoder (default :func:`~areas_analysis.themes.encoders.make_encoder`);
+            fitted ones are used as they are.
         threshold: Minimum score for a theme (default calibrated on the benchmark sets).
         margin: Themes within this margin of the best score are also assigned.
         max_themes: At most this many themes per segment.

@@ -44,6 +44,7 @@ import pandas as pd
 from .. import config
 from ..errors import AreasError, InputError, Problem
 from .embed import TextEncoder
+from .encoders import SentenceEncoder, encoder_from_state
 from .labels import label_themes
 
 _log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class DiscoveryModel:
 
     MODEL_KIND = "DiscoveryModel"
 
-    def __init__(self, encoder: TextEncoder, theme_ids: Sequence[str], theme_labels: Sequence[str],
+    def __init__(self, encoder: SentenceEncoder, theme_ids: Sequence[str], theme_labels: Sequence[str],
                  centroids: np.ndarray, threshold: float, method: str, themes_table: pd.DataFrame) -> None:
         self.encoder = encoder
         self.theme_ids = list(theme_ids)
@@ -155,7 +156,7 @@ class DiscoveryModel:
         if int(state.get("state_version", 0)) != 1:
             raise AreasError("Modèle de thèmes d'une version non prise en charge.")
         table = pd.DataFrame({c: state["themes_table"][c] for c in state["themes_columns"]})
-        return cls(TextEncoder.from_state(state["encoder"]), state["theme_ids"], state["theme_labels"],
+        return cls(encoder_from_state(state["encoder"]), state["theme_ids"], state["theme_labels"],
                    np.asarray(state["centroids"]), float(state["threshold"]), str(state["method"]), table)
 
     def __repr__(self) -> str:
@@ -189,11 +190,13 @@ def discover_themes(
     id_col: str | None = None,
     seed: int = config.DEFAULT_SEED,
     n_themes: int | Literal["auto"] = "auto",
-    encoder: TextEncoder | None = None,
+    encoder: SentenceEncoder | None = None,
     method: Literal["auto", "bertopic", "kmeans"] = "auto",
     progress: bool = False,
     max_fit_docs: int = 20_000,
     min_theme_size: int | None = None,
+    umap_model: Any = None,
+    cluster_model: Any = None,
 ) -> DiscoveryResult:
     """Propose themes in a corpus of French texts (see the module docstring).
 
@@ -203,9 +206,9 @@ def discover_themes(
         id_col: Column holding a unique id (default: the DataFrame index).
         seed: Seed of every random step (UMAP, k-means, samples).
         n_themes: Number of themes, or ``"auto"`` (HDBSCAN / silhouette).
-        encoder: Text encoder; fitted on the corpus if not fitted yet (a copy
-            is used, the argument is not modified). Default:
-            :func:`default_discovery_encoder`.
+        encoder: Sentence encoder (:mod:`~areas_analysis.themes.encoders`); fitted
+            on the corpus if not fitted yet (a copy is fitted, the argument is not
+            modified). Default: :func:`default_discovery_encoder`.
         method: ``"bertopic"`` (UMAP + HDBSCAN, or + k-means when ``n_themes``
             is a number), ``"kmeans"`` (on the embeddings), or ``"auto"``
             (BERTopic from :data:`BERTOPIC_MIN_DOCS` non-empty texts).
@@ -215,6 +218,10 @@ def discover_themes(
         min_theme_size: HDBSCAN minimum cluster size (default: scaled to the
             corpus, ``max(5, n/50)`` capped at 100; "leaf" cluster selection —
             measured best on the discovery benchmark).
+        umap_model: Dimension reduction passed to BERTopic (default: UMAP with the
+            module's settings, seeded); any object with ``fit``/``transform``.
+        cluster_model: Clustering passed to BERTopic (default: HDBSCAN "leaf", or
+            k-means when ``n_themes`` is a number); any object with ``fit``/``labels_``.
 
     Returns:
         A :class:`DiscoveryResult`.
@@ -231,7 +238,10 @@ def discover_themes(
     if n_themes != "auto" and int(n_themes) < 1:
         raise AreasError(f"Nombre de thèmes invalide « {n_themes} » : un entier ≥ 1 ou « auto ».")
 
-    enc = TextEncoder.from_state(encoder.to_state()) if encoder is not None else default_discovery_encoder(seed)
+    if encoder is None:
+        enc = default_discovery_encoder(seed)
+    else:  # a fitted encoder is only read; an unfitted one is copied before fitting
+        enc = encoder if encoder.fitted_ else encoder_from_state(encoder.to_state())
     emb = enc.transform(texts, progress=progress) if enc.fitted_ else enc.fit_transform(texts, progress=progress)
     valid = np.flatnonzero(np.linalg.norm(emb, axis=1) > 0)
     if len(valid) == 0:
@@ -265,7 +275,8 @@ def discover_themes(
         method_name = "kmeans" if n_themes != "auto" else "kmeans-silhouette"
     else:
         mcs = min_theme_size or int(min(100, max(5, round(len(fit_idx) / 50))))
-        labels_fit = _bertopic_labels([texts[i] for i in fit_idx], emb[fit_idx], n_themes, seed, mcs, progress)
+        labels_fit = _bertopic_labels([texts[i] for i in fit_idx], emb[fit_idx], n_themes, seed, mcs, progress,
+                                      umap_model=umap_model, cluster_model=cluster_model)
         method_name = "bertopic-hdbscan" if n_themes == "auto" else "bertopic-kmeans"
         if (labels_fit >= 0).sum() == 0:  # HDBSCAN found nothing: fall back rather than all outliers
             k = _silhouette_k(emb[fit_idx], n_distinct, seed)
@@ -401,7 +412,8 @@ def _silhouette_k(x: np.ndarray, n_distinct: int, seed: int, k_max: int = 15) ->
 
 
 def _bertopic_labels(texts: list[str], emb: np.ndarray, n_themes: int | str, seed: int,
-                     min_cluster_size: int, progress: bool) -> np.ndarray:
+                     min_cluster_size: int, progress: bool, *, umap_model: Any = None,
+                     cluster_model: Any = None) -> np.ndarray:
     """Cluster with BERTopic on precomputed embeddings; returns topic per text (-1 = outlier)."""
     from hdbscan import HDBSCAN
     from sklearn.cluster import KMeans
@@ -413,13 +425,14 @@ def _bertopic_labels(texts: list[str], emb: np.ndarray, n_themes: int | str, see
     BERTopic = _bertopic_class()
     cache_umap_compilation()
     n = len(texts)
-    umap_model = UMAP(n_neighbors=min(15, n - 1), n_components=min(5, n - 2), min_dist=0.0, metric="cosine",
-                      random_state=seed, init="spectral" if n > 20 else "random")
-    if n_themes == "auto":
+    if umap_model is None:
+        umap_model = UMAP(n_neighbors=min(15, n - 1), n_components=min(5, n - 2), min_dist=0.0, metric="cosine",
+                          random_state=seed, init="spectral" if n > 20 else "random")
+    if cluster_model is None and n_themes == "auto":
         # "leaf" selection: many mid-sized themes instead of eom's one or two giant clusters
-        cluster_model: Any = HDBSCAN(min_cluster_size=min_cluster_size, metric="euclidean",
-                                     cluster_selection_method="leaf", prediction_data=False)
-    else:
+        cluster_model = HDBSCAN(min_cluster_size=min_cluster_size, metric="euclidean",
+                                cluster_selection_method="leaf", prediction_data=False)
+    elif cluster_model is None:
         cluster_model = KMeans(n_clusters=int(n_themes), n_init=10, random_state=seed)
     topic_model = BERTopic(
         language="french",  # never used to download: embeddings are always given

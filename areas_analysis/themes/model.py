@@ -45,6 +45,11 @@ _ARRAY_REF = "__array__"
 _KINDS: dict[str, str] = {
     "TextEncoder": "areas_analysis.themes.embed:TextEncoder",
     "DiscoveryModel": "areas_analysis.themes.discover:DiscoveryModel",
+    "CodebookModel": "areas_analysis.themes.codebook:CodebookModel",
+    "ExtensionModel": "areas_analysis.themes.extend:ExtensionModel",
+    "CodingModel": "areas_analysis.themes.workflow:CodingModel",
+    "USEEncoder": "areas_analysis.themes.encoders:USEEncoder",
+    "E5Encoder": "areas_analysis.themes.encoders:E5Encoder",
 }
 
 

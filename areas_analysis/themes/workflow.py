@@ -17,20 +17,29 @@ Reliability labels follow Landis & Koch (1977) for Cohen's κ: < 0,20 faible,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..errors import AreasError
 from .agreement import coding_agreement
-from .codebook import Codebook, apply_codebook
+from .codebook import Codebook, CodebookModel, _ids_and_texts
 from .codings import coded_ids, normalize_coding, read_codings
-from .extend import extend_coding
-from .review import review_queue
+from .encoders import SentenceEncoder, make_encoder
+from .extend import ExtensionModel, extend_coding
+from .review import read_review_decisions, review_queue
 
-__all__ = ["CodingReport", "code_and_check", "coder_agreement", "exemplar_quotes", "partition_agreement",
-           "reliability_chart", "reliability_label"]
+__all__ = ["CODES_COLUMNS", "CodingModel", "CodingReport", "code_and_check", "codes_table", "coder_agreement",
+           "exemplar_quotes", "partition_agreement", "reliability_chart", "reliability_label", "write_codes_table"]
+
+#: Columns of the per-unit codes table (``codes_*.csv``).
+CODES_COLUMNS: tuple[str, ...] = ("id", "theme", "score", "source")
+#: κ below which a theme is flagged "à lire avec prudence" (Landis & Koch's "modéré" band starts here).
+WEAK_KAPPA = 0.4
 
 _KAPPA_BANDS = ((0.8, "très bon"), (0.6, "bon"), (0.4, "modéré"), (0.2, "passable"), (-np.inf, "faible"))
 
@@ -65,6 +74,10 @@ class CodingReport:
         statement: French sentence(s) to print above any theme figure.
         method: ``"extension supervisée"`` or ``"grille de codage (non validée)"``.
         labels: Theme id → French label.
+        model: The fitted :class:`CodingModel` (save it with
+            :func:`~areas_analysis.themes.model.save_model` to code next cycle's texts).
+        reviewed_ids: Ids whose codes come from a filled review queue (``source`` is
+            ``human`` in ``codings``; :func:`codes_table` shows them as ``revue``).
     """
 
     codings: pd.DataFrame
@@ -74,6 +87,8 @@ class CodingReport:
     statement: str
     method: str
     labels: dict[str, str]
+    model: CodingModel | None = None
+    reviewed_ids: frozenset[str] = frozenset()
 
     def join(self, df: pd.DataFrame, id_col: str) -> pd.DataFrame:
         """Rows of ``df`` joined with their themes: one row per (item, theme), ``theme_id`` NA when none."""
@@ -91,6 +106,86 @@ class CodingReport:
         return out
 
 
+class CodingModel:
+    """Codebook model + supervised extension + the method chosen per theme: fit once, code next cycle.
+
+    :meth:`predict` codes new texts exactly as :func:`code_and_check` coded the
+    machine-coded items of the cycle it was fitted on: each theme from the method
+    that agreed best with the human codes (extension, or the codebook). Theme ids
+    are the codebook's, stable across cycles.
+
+    Example:
+        >>> save_model(report.model, out / "modeles" / "codage_ateliers")          # doctest: +SKIP
+        >>> load_model(out / "modeles" / "codage_ateliers").predict(df, "text", id_col="id")  # doctest: +SKIP
+    """
+
+    MODEL_KIND = "CodingModel"
+    _STATE_VERSION = 1
+
+    def __init__(self, codebook_model: CodebookModel, extension: ExtensionModel | None = None,
+                 use_extension: dict[str, bool] | None = None) -> None:
+        self.codebook_model = codebook_model
+        self.extension = extension
+        self.use_extension = {t: bool((use_extension or {}).get(t, False)) for t in codebook_model.codebook.ids}
+
+    @property
+    def codebook(self) -> Codebook:
+        """The codebook (theme ids and labels)."""
+        return self.codebook_model.codebook
+
+    def predict(self, df: pd.DataFrame, text_col: str, *, id_col: str | None = None) -> pd.DataFrame:
+        """Code a table: long ``id, theme_id, score, source`` (``source = model``; ids without theme kept)."""
+        ids, texts = _ids_and_texts(df, text_col, id_col)
+        vectors = self.codebook_model.encoder.transform(texts)  # encoded once for both coders
+        comp = self.codebook_model.score_components(texts, vectors=vectors)
+        cb_codes = self.codebook_model.code_components(ids, comp)
+        if self.extension is None or not any(self.use_extension.values()):
+            ext_codes = pd.DataFrame({"id": pd.Series([], dtype="string"),
+                                      "theme_id": pd.Series([], dtype="string"),
+                                      "score": pd.Series([], dtype="float64"),
+                                      "source": pd.Series([], dtype="string")})
+        else:
+            same_encoder = self.extension.features.codebook_model is not None and _same_encoder(
+                self.extension.features.encoder, self.codebook_model.encoder)
+            ext_codes = self.extension.predict(df, text_col, id_col=id_col,
+                                               vectors=vectors if same_encoder else None,
+                                               codebook_components=comp if same_encoder else None)
+        return _combine(ext_codes, cb_codes, [], ids, self.use_extension)
+
+    def to_state(self) -> dict[str, Any]:
+        """JSON-able state with numpy arrays (see :func:`~areas_analysis.themes.model.save_model`)."""
+        return {"state_version": self._STATE_VERSION, "codebook_model": self.codebook_model.to_state(),
+                "extension": self.extension.to_state() if self.extension is not None else None,
+                "use_extension": dict(self.use_extension)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> CodingModel:
+        """Rebuild from :meth:`to_state` output."""
+        if int(state.get("state_version", 0)) != cls._STATE_VERSION:
+            raise AreasError("Modèle de codage d'une version non prise en charge.")
+        ext = state.get("extension")
+        return cls(CodebookModel.from_state(state["codebook_model"]),
+                   ExtensionModel.from_state(ext) if ext else None,
+                   {str(k): bool(v) for k, v in state["use_extension"].items()})
+
+    def __repr__(self) -> str:
+        n_ext = sum(self.use_extension.values())
+        return (f"CodingModel({self.codebook.name!r} v{self.codebook.version}, {len(self.use_extension)} thèmes, "
+                f"{n_ext} par extension supervisée)")
+
+
+def _same_encoder(a: Any, b: Any) -> bool:
+    """Whether two encoders give the same vectors (same object, or same kind and fitted state)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if hasattr(a, "version"):  # pre-trained: the package version fixes the vectors
+        return bool(a.version == b.version)
+    sa, sb = a.to_state(), b.to_state()
+    return all(np.array_equal(sa[k], sb[k]) if isinstance(sa[k], np.ndarray) else sa[k] == sb[k] for k in sa)
+
+
 def _fr(x: float, d: int = 2) -> str:
     return "–" if not np.isfinite(x) else f"{x:.{d}f}".replace(".", ",")
 
@@ -102,11 +197,17 @@ def code_and_check(
     *,
     id_col: str,
     gold: pd.DataFrame | str | Path | None = None,
+    reviews: Sequence[pd.DataFrame | str | Path] = (),
     seed: int = 42,
     strata_col: str | None = None,
     review_n: int = 50,
+    encoder: SentenceEncoder | None = None,
+    codebook_model: CodebookModel | None = None,
 ) -> CodingReport:
     """Code ``df[text_col]`` into the codebook's themes and measure the coding against humans.
+
+    The codebook model and the encoder are fitted once per call and shared by the
+    codebook coding, the extension's features and the review queue.
 
     Args:
         df: Segments or answers (not modified); ids must be unique.
@@ -115,21 +216,42 @@ def code_and_check(
         id_col: Column of item ids (matched as strings with the human codes).
         gold: Human codes of a sample (long ``id, theme_id[, coder]``, DataFrame or CSV
             path); ``None`` or an empty path: no validation possible, said so.
+        reviews: Filled review queues (paths of ``a_revoir_*.csv``/``.xlsx``, or
+            decisions already read by
+            :func:`~areas_analysis.themes.review.read_review_decisions`); their
+            decisions join the human codes (a reviewed id takes its review decision;
+            any codebook theme is allowed) and those items get ``source = revue``.
         seed: Seed of the cross-validation folds and solvers.
         strata_col: Stratify the review queue by this column (atelier, group...).
         review_n: Size of the review queue.
+        encoder: Sentence encoder (default :func:`~areas_analysis.themes.encoders.make_encoder`).
+        codebook_model: An already fitted codebook model of ``codebook`` (e.g. loaded
+            from last cycle); default: fitted here on the texts.
 
     Returns:
-        A :class:`CodingReport`.
+        A :class:`CodingReport` (its ``model`` codes next cycle's texts).
     """
     labels = {t.id: t.label for t in codebook.themes}
     if isinstance(gold, str | Path) and str(gold):
         gold = read_codings(gold)
-    cb_codes = apply_codebook(df, text_col, codebook, id_col=id_col)
-    ids = df[id_col].astype(str).tolist()
+    ids, texts = _ids_and_texts(df, text_col, id_col)
+    if codebook_model is None:
+        encoder = encoder if encoder is not None else make_encoder(seed=seed)
+        codebook_model = CodebookModel(codebook, encoder=encoder).fit(texts)
+    encoder = codebook_model.encoder
+    reviewed = _read_reviews(reviews, codebook.ids)
+    if not reviewed.empty:
+        base = normalize_coding(gold, source_name="codage humain") if isinstance(gold, pd.DataFrame) \
+            and not gold.empty else None
+        if base is not None:
+            base = base[~base["id"].isin(set(reviewed["id"]))]
+        gold = pd.concat([base, reviewed], ignore_index=True) if base is not None else reviewed
+    cb_codes = codebook_model.predict(df, text_col, id_col=id_col)
     if gold is None or (isinstance(gold, pd.DataFrame) and gold.empty):
         codings = cb_codes.assign(source="model")
-        review = review_queue(codings, df, text_col=text_col, id_col=id_col, strata_col=strata_col, n=review_n)
+        review = review_queue(codings, df, text_col=text_col, id_col=id_col, strata_col=strata_col, n=review_n,
+                              vectors=encoder.transform(texts), seed=seed)
+        review.attrs.update(themes=list(codebook.ids), labels=labels)
         reliability = pd.DataFrame({
             "theme_id": codebook.ids, "libelle": [labels[t] for t in codebook.ids], "n_codes_humains": 0,
             "kappa": np.nan, "f1": np.nan, "precision": np.nan, "rappel": np.nan,
@@ -145,12 +267,14 @@ def code_and_check(
             "Aucun codage humain : la fiabilité du codage automatique n'est pas mesurée. "
             "Codez à la main une partie des textes (par exemple la file de relecture) pour la mesurer.")
         return CodingReport(codings, reliability, overall, review, statement,
-                            "grille de codage (non validée)", labels)
+                            "grille de codage (non validée)", labels, CodingModel(codebook_model))
+    # (without human codes there are no reviewed ids either: reviews add human codes)
 
     gold = normalize_coding(gold, source_name="codage humain")
     gold = gold[gold["id"].isin(set(ids))]
-    ext = extend_coding(df, text_col, gold, id_col=id_col, codebook=codebook, seed=seed,
-                        strata_col=strata_col, review_n=review_n)
+    ext = extend_coding(df, text_col, gold, id_col=id_col, codebook=codebook_model, seed=seed,
+                        strata_col=strata_col, review_n=review_n, encoder=encoder)
+    ext.review.attrs.update(themes=list(codebook.ids), labels=labels)
     human_ids = coded_ids(gold)
     cb_vs_human = coding_agreement(cb_codes, gold, ids=human_ids, themes=codebook.ids)
     cb_kappa = cb_vs_human.per_theme.set_index("theme_id")["kappa"]
@@ -192,7 +316,7 @@ def code_and_check(
          "f1_macro": float(cb_ov["macro_f1"]), "kappa_moyen": float(cb_ov["mean_kappa"]),
          "alpha_moyen": float(cb_ov["mean_alpha"]), "alpha": float(cb_ov["alpha"])},
     ])
-    weak = reliability[~(reliability["kappa"] >= 0.4)]["libelle"].tolist()
+    weak = reliability[~(reliability["kappa"] >= WEAK_KAPPA)]["libelle"].tolist()
     n_cb = sum(not v for v in use_model.values())
     statement = (
         f"**Fiabilité du codage.** {len(human_ids)} textes sur {len(ids)} ont été codés par des humains ; "
@@ -213,7 +337,66 @@ def code_and_check(
         "F1 : part des thèmes retrouvés à la fois justes et complets (1 = comme les humains). L'extension est "
         "évaluée par validation croisée : chaque texte est prédit par un modèle qui ne l'a pas vu.")
     return CodingReport(codings, reliability, overall, ext.review, statement,
-                        "meilleure méthode par thème", labels)
+                        "meilleure méthode par thème", labels, CodingModel(codebook_model, ext.model, use_model),
+                        frozenset(reviewed["id"].astype(str)) & set(ids))
+
+
+def _read_reviews(reviews: Sequence[pd.DataFrame | str | Path], theme_ids: list[str]) -> pd.DataFrame:
+    """Filled review queues as human codes (``coder = revue``); a later file wins for the same id."""
+    parts = []
+    for r in reviews or ():
+        if isinstance(r, pd.DataFrame):
+            parts.append(normalize_coding(r, source_name="revue"))
+        elif str(r):
+            parts.append(read_review_decisions(r, known_themes=theme_ids))
+    if not parts:
+        return pd.DataFrame({"id": pd.Series([], dtype="string"), "theme_id": pd.Series([], dtype="string"),
+                             "coder": pd.Series([], dtype="string")})
+    out = []
+    seen: set[str] = set()
+    for part in reversed(parts):  # latest file first: its decisions replace earlier ones
+        part = part[~part["id"].astype(str).isin(seen)]
+        seen |= set(part["id"].astype(str))
+        out.append(part)
+    return pd.concat(out[::-1], ignore_index=True)
+
+
+def codes_table(codings: CodingReport | pd.DataFrame, *, reviewed_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """The per-unit codes table (``codes_*.csv``): one row per (unit, theme), a unit without theme once.
+
+    Args:
+        codings: A :class:`CodingReport` (its codings and reviewed ids), or a long
+            coding ``id, theme_id[, score, source]``.
+        reviewed_ids: Ids decided in a review queue (taken from the report when given one).
+
+    Returns:
+        New DataFrame ``id, theme, score, source`` (``source``: ``human`` = coded by a
+        researcher, ``revue`` = decided in a review queue, ``model`` = machine), in the
+        input order; ``theme`` empty when the unit has no theme.
+    """
+    if isinstance(codings, CodingReport):
+        reviewed_ids = sorted(codings.reviewed_ids)
+        codings = codings.codings
+    missing = [c for c in ("id", "theme_id") if c not in codings.columns]
+    if missing:
+        raise AreasError(f"Codage sans colonne(s) {', '.join(missing)} : tableau des codes impossible.")
+    n = len(codings)
+    score = codings["score"] if "score" in codings.columns else pd.Series(np.nan, index=codings.index)
+    source = codings["source"] if "source" in codings.columns else pd.Series("model", index=codings.index)
+    out = pd.DataFrame({"id": codings["id"].astype("string").to_numpy(),
+                        "theme": codings["theme_id"].astype("string").to_numpy(),
+                        "score": pd.to_numeric(score, errors="coerce").astype("float64").round(4).to_numpy(),
+                        "source": source.astype("string").fillna("model").to_numpy()}, index=range(n))
+    out.loc[out["id"].isin(set(map(str, reviewed_ids))), "source"] = "revue"
+    return out
+
+
+def write_codes_table(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write a :func:`codes_table` as UTF-8 CSV with ``,`` (machine contract, like the codings)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
 
 
 def _combine(ext_codes: pd.DataFrame, cb_codes: pd.DataFrame, human_ids: list[str], ids: list[str],
@@ -237,9 +420,18 @@ def _combine(ext_codes: pd.DataFrame, cb_codes: pd.DataFrame, human_ids: list[st
     return out.drop(columns="_o").reset_index(drop=True)[["id", "theme_id", "score", "source"]]
 
 
+#: Two quotes whose vectors have a cosine above this are near-duplicates: only the first is shown.
+DUPLICATE_COSINE = 0.9
+
+
 def exemplar_quotes(codings: pd.DataFrame, df: pd.DataFrame, text_col: str, *, id_col: str,
-                    n: int = 3, max_chars: int = 220) -> pd.DataFrame:
-    """Up to ``n`` quotes per theme, most confident first (human codes first, then by score).
+                    n: int = 3, max_chars: int = 220, encoder: SentenceEncoder | None = None) -> pd.DataFrame:
+    """Up to ``n`` quotes per theme: human codes first, then the most confident (or most typical).
+
+    With ``encoder``, candidates of a theme are ranked by typicality (cosine to the
+    mean vector of the theme's coded texts) after the human codes, and a candidate
+    too close to a quote already chosen (cosine > :data:`DUPLICATE_COSINE`) is skipped,
+    so the quotes show different facets of the theme.
 
     Returns:
         New DataFrame ``theme_id, rang, id, citation`` (texts already pseudonymised upstream).
@@ -248,17 +440,33 @@ def exemplar_quotes(codings: pd.DataFrame, df: pd.DataFrame, text_col: str, *, i
     if "score" not in coding.columns:
         coding = coding.assign(score=1.0)
     human = coding["source"].eq("human") if "source" in coding.columns else False
-    coding = coding.assign(_human=human).sort_values(["theme_id", "_human", "score", "id"],
-                                                     ascending=[True, False, False, True], kind="stable")
+    coding = coding.assign(_human=human)
     texts = dict(zip(df[id_col].astype(str), df[text_col].astype(str), strict=False))
+    vec_of: dict[str, np.ndarray] = {}
+    if encoder is not None:
+        coded = sorted(set(coding["id"]) & set(texts))
+        vec_of = dict(zip(coded, encoder.transform([texts[i] for i in coded]), strict=True))
     rows = []
     for theme, grp in coding.groupby("theme_id", sort=True):
+        if vec_of:
+            members = np.array([vec_of[i] for i in grp["id"] if i in vec_of])
+            centre = members.mean(axis=0) if len(members) else None
+            typical = [float(vec_of[i] @ centre) if centre is not None and i in vec_of else -1.0
+                       for i in grp["id"]]
+            grp = grp.assign(score=typical)
+        grp = grp.sort_values(["_human", "score", "id"], ascending=[False, False, True], kind="stable")
         seen: set[str] = set()
+        chosen: list[np.ndarray] = []
         for item in grp["id"]:
             text = texts.get(item, "").strip()
             if not text or text.lower() in seen:
                 continue
+            v = vec_of.get(item)
+            if v is not None and any(float(v @ c) > DUPLICATE_COSINE for c in chosen):
+                continue
             seen.add(text.lower())
+            if v is not None:
+                chosen.append(v)
             short = text if len(text) <= max_chars else text[: max_chars - 1].rsplit(" ", 1)[0] + "…"
             rows.append({"theme_id": theme, "rang": len(seen), "id": item, "citation": short})
             if len(seen) >= n:
