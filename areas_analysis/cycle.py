@@ -110,7 +110,7 @@ class InputSpec:
     Attributes:
         name: Parameter name, as in the YAML file and the notebooks.
         what: French description (format, example).
-        form: ``"dossier"`` or ``"fichier"``.
+        form: ``"dossier"``, ``"fichier"`` or ``"fichiers"`` (one path or a list of paths).
         required: ``True``: the notebooks that declare it refuse ``null`` (validation error).
         if_null: French sentence written in the report when the input is ``null`` (optional inputs).
         skips_notebook: ``null`` means the notebooks declaring it are not run (whole analysis absent).
@@ -119,7 +119,7 @@ class InputSpec:
 
     name: str
     what: str
-    form: Literal["dossier", "fichier"]
+    form: Literal["dossier", "fichier", "fichiers"]
     required: bool
     if_null: str = ""
     skips_notebook: bool = False
@@ -149,6 +149,14 @@ INPUTS: tuple[InputSpec, ...] = (
         example="data/sample/codage_humain_ateliers.csv",
     ),
     InputSpec(
+        name="revues_ateliers", form="fichiers", required=False,
+        what="files de relecture remplies (a_revoir_ateliers.csv ou .xlsx d'un cycle, colonne decision) : "
+             "leurs décisions s'ajoutent au codage humain pour entraîner le modèle (jamais pour mesurer l'accord)",
+        if_null="Aucune file de relecture remplie (revues_ateliers: null) : le modèle apprend du seul codage "
+                "humain.",
+        example="[outputs/2026-S1/a_revoir_ateliers.xlsx]",
+    ),
+    InputSpec(
         name="usagers", form="fichier", required=False, skips_notebook=True,
         what="export du questionnaire usagers (CSV, TSV, XLSX), lu sans modification",
         if_null="Questionnaire usagers non fourni (usagers: null) : le carnet des questionnaires n'est pas "
@@ -166,6 +174,12 @@ INPUTS: tuple[InputSpec, ...] = (
         if_null="Codage humain des réponses des usagers non fourni (codage_humain_usagers: null) : la fiabilité "
                 "du codage de leurs réponses libres n'est pas mesurée.",
         example="data/sample/codage_humain_usagers.csv",
+    ),
+    InputSpec(
+        name="revues_usagers", form="fichiers", required=False,
+        what="files de relecture remplies des réponses des usagers (a_revoir_usagers.csv ou .xlsx)",
+        if_null="Aucune file de relecture remplie pour les usagers (revues_usagers: null).",
+        example="[outputs/2026-S1/a_revoir_usagers.xlsx]",
     ),
     InputSpec(
         name="pros", form="fichier", required=False,
@@ -425,6 +439,15 @@ def validate_plan(plan: CyclePlan) -> CheckedPlan:
     paths: dict[str, Path] = {}
     for name, value in values.items():
         spec = _INPUTS[name]
+        if spec.form == "fichiers":  # one path or a list of paths
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(v, str) and v.strip() for v in items):
+                add(name, f"« {name} » : chemin ou liste de chemins attendue, ou null ; trouvé « {value} »")
+                continue
+            for item in items:
+                if not resolve_path(item, plan.root).is_file():
+                    add(name, f"« {name} » : fichier introuvable : {resolve_path(item, plan.root)}")
+            continue
         if not isinstance(value, str) or not value.strip():
             add(name, f"« {name} » : chemin attendu (texte), ou null si l'entrée n'est pas disponible ; "
                       f"trouvé « {value} »")

@@ -55,6 +55,15 @@ def resolve_path(path: str | Path, root: Path | None = None) -> Path:
     return p if p.is_absolute() else ((root or ROOT) / p)
 
 
+def resolve_paths(paths: str | Path | list[str | Path] | tuple[str | Path, ...] | None,
+                  root: Path | None = None) -> list[Path]:
+    """Resolve a parameter holding one path, a list of paths, or ``None`` (→ empty list)."""
+    if paths is None:
+        return []
+    items = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    return [resolve_path(p, root) for p in items]
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read back a table written by :meth:`Reporter.table` (or :func:`write_table`)."""
     return pd.read_csv(path, sep=CSV_OPTIONS["sep"], decimal=CSV_OPTIONS["decimal"], encoding="utf-8-sig")

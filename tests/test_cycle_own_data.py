@@ -184,6 +184,11 @@ def test_own_data_cycle_runs_end_to_end_without_sample_data(own_cycle) -> None:
     tables = {p.name for p in (result.output_dir / "tables").glob("*.csv")}
     assert "questionnaires_likert_usagers.csv" not in tables  # no Likert column in this survey
     assert "ateliers_accord_entre_humains.csv" not in tables
+    # per-unit codes, the reusable coding model and the QDA exchange folder are written by every cycle
+    codes = (result.output_dir / "codes_ateliers.csv").read_text(encoding="utf-8").splitlines()
+    assert codes[0].split(",")[:2] == ["id", "theme"] and len(codes) > 1
+    assert (result.output_dir / "modeles" / "codage_ateliers").is_dir()
+    assert (result.output_dir / "qda").is_dir()
 
 
 def test_report_says_which_inputs_were_absent(own_cycle) -> None:
@@ -401,3 +406,19 @@ def test_cycle_init_drafts_a_params_file_that_validates(tmp_path: Path) -> None:
     }
     assert main(["cycle", "init", str(data), "--out", str(out)]) == 2  # never overwritten
     assert out.read_text(encoding="utf-8") == text
+
+
+def test_filled_review_queues_are_cycle_inputs_checked_before_the_run(own_cycle, tmp_path: Path) -> None:
+    project, data, result = own_cycle
+    queue = result.output_dir / "a_revoir_ateliers.xlsx"
+    assert queue.is_file() and (result.output_dir / "a_revoir_ateliers.csv").is_file()
+    ok = own_params(tmp_path, data, revues_ateliers=[str(queue)], revues_usagers=str(queue.with_suffix(".csv")))
+    checked = validate_plan(load_plan("revues", ok, root=tmp_path, notebooks_dir=NOTEBOOKS))
+    run01 = next(c for c in checked.runs if c.run.name == "01_ateliers")
+    assert run01.parameters["revues_ateliers"] == [str(queue)]
+    bad = own_params(tmp_path, data, revues_ateliers=[str(queue), str(tmp_path / "absente.csv")],
+                     revues_usagers=3)
+    with pytest.raises(InputError) as err:
+        validate_plan(load_plan("revues", bad, root=tmp_path, notebooks_dir=NOTEBOOKS))
+    text = str(err.value)
+    assert "absente.csv" in text and "« revues_usagers » : chemin ou liste de chemins attendue" in text
