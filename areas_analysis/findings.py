@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .tables import fr_list, fr_num, fr_pct, plural
@@ -248,43 +249,69 @@ def _item(r: Any) -> str:
 
 def dpper_findings(action: str, paired: pd.DataFrame | None, effect: pd.DataFrame | None = None,
                    *, alpha: float = ALPHA) -> list[dict[str, str]]:
-    """Before/after change and the partner-patient effect of one DPPER action, in plain words."""
+    """Before/after change and the partner-patient effect of one DPPER action, in plain words.
+
+    The words follow the evaluation's vocabulary rule (``conclusion`` columns of the
+    DPPER tables, :data:`areas_analysis.evaluate._common.VOCABULARY_RULE`): « net » only
+    when the test that accounts for sessions survives the multiplicity correction, so the
+    Synthèse never claims more than « En bref ». Tables without ``conclusion`` (older
+    cycles) fall back to the adjusted p-value against ``alpha``.
+    """
+    from .evaluate._common import WORD_DESIGN, WORD_NET, WORD_TREND
+
     if paired is None or paired.empty:
         return [_skipped(f"Évaluation DPPER — {action}", "Avant / après la séance")]
-    net = paired[paired["p_ajuste"] < alpha]
+    words = (paired["conclusion"] if "conclusion" in paired.columns
+             else pd.Series(np.where(paired["p_ajuste"] < alpha, WORD_NET, ""), index=paired.index))
+    net = paired[words == WORD_NET]
+    trend = paired[words == WORD_TREND]
     n = int(paired["n_paires"].max())
+    sessions = (f" dans {fr_num(paired['n_seances'].max(), 0)} séances"
+                if "n_seances" in paired.columns and paired["n_seances"].notna().any() else "")
     if len(net):
         best = net.sort_values("r_rang_biserial", ascending=False).iloc[0]
-        text = (f"{action} : après la séance, les {fr_num(n, 0)} étudiants appariés répondent plus favorablement "
-                f"pour {len(net)} item(s) sur {len(paired)} (le plus net : {_item(best)}, r rang-bisérial "
-                f"{fr_num(best['r_rang_biserial'], 2)} [{fr_num(best['r_ic_bas'], 2)} ; "
-                f"{fr_num(best['r_ic_haut'], 2)}]).")
+        text = (f"{action} : après la séance, les {fr_num(n, 0)} étudiants appariés{sessions} répondent nettement "
+                f"plus favorablement pour {len(net)} item(s) sur {len(paired)} (le plus marqué : {_item(best)}, "
+                f"r rang-bisérial {fr_num(best['r_rang_biserial'], 2)} [{fr_num(best['r_ic_bas'], 2)} ; "
+                f"{fr_num(best['r_ic_haut'], 2)}])"
+                + (f" ; tendance pour {len(trend)} autre(s)." if len(trend) else "."))
+    elif len(trend):
+        text = (f"{action} : tendance à une évolution favorable avant / après pour {len(trend)} item(s) sur "
+                f"{len(paired)} ({fr_num(n, 0)} étudiants{sessions}), sans écart net une fois les séances prises "
+                "en compte.")
     else:
         text = (f"{action} : aucune évolution nette avant / après sur les {len(paired)} items "
-                f"({fr_num(n, 0)} étudiants).")
+                f"({fr_num(n, 0)} étudiants{sessions}).")
     out = [{"text": text,
-            "reliability": f"Net : p ajusté < {fr_num(alpha, 2)} ({paired['correction'].iloc[0]}). "
-                           "Auto-évaluation juste après la séance, sans groupe témoin tiré au sort : "
-                           "l'évolution n'est pas attribuable à la seule séance.",
+            "reliability": "« Net » : le test par séance reste significatif après correction de Holm ; "
+                           "« tendance » sinon. Auto-évaluation juste après la séance, sans groupe témoin tiré au "
+                           "sort : l'évolution n'est pas attribuable à la seule séance.",
             "anchor": "Avant / après la séance"}]
     if effect is not None and not effect.empty and effect["effet"].notna().any():
         e = effect.dropna(subset=["effet"])
-        net_e = e[e["p_ajuste"] < alpha]
+        e_words = (e["conclusion"] if "conclusion" in e.columns
+                   else pd.Series(np.where(e["p_ajuste"] < alpha, WORD_NET, ""), index=e.index))
+        net_e = e[e_words == WORD_NET]
         s_avec, s_sans = int(e["n_seances_avec"].max()), int(e["n_seances_sans"].max())
         if len(net_e):
             items = fr_list([f"{_item(r)} ({'+' if r.effet >= 0 else ''}{fr_num(r.effet, 1)} point "
                              f"[{fr_num(r.ic_bas, 1)} ; {fr_num(r.ic_haut, 1)}])" for r in net_e.itertuples()])
-            text = ("Avec patient partenaire, en tenant compte des séances, le changement est plus net pour "
-                    f"{items}.")
+            text = ("Avec patient partenaire, en tenant compte des séances, le changement est nettement plus "
+                    f"favorable pour {items}.")
         else:
             big = e.loc[e["effet"].abs().idxmax()]
-            text = ("Avec ou sans patient partenaire, en tenant compte des séances : aucun écart net ; le plus "
-                    f"grand concerne {_item(big)} ({'+' if big['effet'] >= 0 else ''}"
-                    f"{fr_num(big['effet'], 1)} point "
-                    f"[{fr_num(big['ic_bas'], 1)} ; {fr_num(big['ic_haut'], 1)}]).")
+            verdict = (WORD_DESIGN if (e_words == WORD_DESIGN).all() else "aucun écart net")
+            text = (f"Avec ou sans patient partenaire ({s_avec} séances avec, {s_sans} sans) : {verdict} ; "
+                    f"le plus grand écart observé concerne {_item(big)} ({'+' if big['effet'] >= 0 else ''}"
+                    f"{fr_num(big['effet'], 1)} point [{fr_num(big['ic_bas'], 1)} ; "
+                    f"{fr_num(big['ic_haut'], 1)}]).")
+        floor = ""
+        if "p_min_possible" in e.columns and e["p_min_possible"].notna().any():
+            floor = (f" Avec ces séances, le plus petit p possible est {fr_num(e['p_min_possible'].min(), 2)} "
+                     "(test exact de randomisation des séances).")
         out.append({"text": text,
-                    "reliability": f"Peu de séances ({s_avec} avec, {s_sans} sans patient partenaire) : "
-                                   "estimation imprécise ; séances non tirées au sort, un écart n'est pas à lui "
-                                   "seul la preuve d'un effet du patient partenaire.",
+                    "reliability": (f"Comparaison portée par {s_avec + s_sans} séances, non tirées au sort : "
+                                    "un écart n'est pas à lui seul la preuve d'un effet du patient partenaire."
+                                    + floor),
                     "anchor": "Avec ou sans patient partenaire"})
     return out

@@ -73,3 +73,25 @@ def test_recorded_findings_are_json_in_order_and_a_rerun_replaces_them(tmp_path:
     raw = json.loads((tmp_path / "constats" / "ateliers_01.json").read_text(encoding="utf-8"))
     assert raw == {"section": "ateliers", "text": "Constat 0", "reliability": "Fiable.", "anchor": "Titre",
                    "order": 1}
+
+
+def test_dpper_synthesis_uses_the_session_aware_word_not_the_student_p_value() -> None:
+    """Two items significant per student, only one once sessions are accounted for: the Synthèse says one."""
+    paired = pd.DataFrame({
+        "item": ["ecoute", "confiance", "temps"], "libelle": ["Écoute", "Confiance", "Temps"],
+        "n_paires": [44, 44, 44], "n_seances": [6, 6, 6],
+        "p_ajuste": [0.001, 0.002, 0.4],          # Wilcoxon per student, Holm
+        "conclusion": ["net", "tendance", "non concluant"],
+        "r_rang_biserial": [0.5, 0.7, 0.1], "r_ic_bas": [0.2, 0.4, -0.2], "r_ic_haut": [0.7, 0.9, 0.4],
+        "correction": ["Holm sur 3 tests"] * 3})
+    effect = pd.DataFrame({"item": ["ecoute"], "libelle": ["Écoute"], "effet": [0.6], "ic_bas": [0.3],
+                           "ic_haut": [0.9], "p_ajuste": [0.01],
+                           "conclusion": ["le dispositif ne permet pas de conclure"],
+                           "n_seances_avec": [3], "n_seances_sans": [3], "p_min_possible": [0.1]})
+    items = findings.dpper_findings("ECOS", paired, effect)
+    assert "nettement plus favorablement pour 1 item(s) sur 3" in items[0]["text"]
+    assert "« Écoute »" in items[0]["text"] and "tendance pour 1 autre(s)" in items[0]["text"]
+    assert "6 séances" in items[0]["text"]
+    # with/without partner: 3 vs 3 sessions cannot give a net result, whatever the per-student p-value says
+    assert "le dispositif ne permet pas de conclure" in items[1]["text"]
+    assert "nettement" not in items[1]["text"] and "0,10" in items[1]["reliability"]
