@@ -248,7 +248,7 @@ nav.areas-toc ol { columns: 1; } nav.areas-toc li { margin: 0.1em 0; }
   h1, h2, h3, .areas-caption, .areas-constant, .areas-part { break-after: avoid; }
   tr, img, .areas-figure { break-inside: avoid; }
   .areas-table { width: 100%; font-size: 7.5pt; }
-  .areas-img { max-height: 72mm; max-width: 100%; width: auto; }
+  .areas-img { max-height: 60mm; max-width: 100%; width: auto; }
   a { color: inherit; text-decoration: none; }
 }
 """

@@ -98,7 +98,7 @@ def note(table: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- tables for people
 
 #: Rows of a table shown in the report and notebooks; the full table is in the CSV and ``tableaux.xlsx``.
-DISPLAY_ROWS = 8
+DISPLAY_ROWS = 6
 #: Columns shown side by side (printed A4 portrait stays readable up to about 8 columns).
 DISPLAY_COLUMNS = 8
 #: Column groups shown for a wide table (it is split into parts that repeat its first column).
