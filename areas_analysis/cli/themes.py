@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..config import DEFAULT_SEED
 from ..errors import AreasError, InputError, Problem
 from ..io import write_excel_csv
 
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "le codage id, theme_id, theme_label, score ; la table des thèmes (libellés, mots, "
                         "citations) est écrite à côté : OUT_themes.csv.")
     _input_args(d)
-    d.add_argument("--seed", type=int, default=42, help="graine aléatoire (défaut : 42)")
+    d.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"graine aléatoire (défaut : {DEFAULT_SEED})")
     d.add_argument("--n-themes", default="auto", metavar="N",
                    help="nombre de thèmes, ou « auto » (défaut)")
     d.add_argument("--method", choices=("auto", "bertopic", "kmeans"), default="auto",
@@ -87,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="colonne de strates (atelier, groupe) pour équilibrer la file de relecture")
     e.add_argument("--review-n", type=int, default=50, help="taille de la file de relecture (défaut : 50)")
     e.add_argument("--folds", type=int, default=5, help="plis de la validation croisée (défaut : 5)")
-    e.add_argument("--seed", type=int, default=42, help="graine aléatoire (défaut : 42)")
+    e.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"graine aléatoire (défaut : {DEFAULT_SEED})")
     e.add_argument("--save-model", type=Path, metavar="DOSSIER",
                    help="enregistrer le modèle appris pour coder les textes du cycle suivant "
                    "(themes apply --model)")
@@ -230,7 +231,7 @@ def _apply(args: argparse.Namespace) -> int:
             margin=DEFAULT_MARGIN if args.margin is None else args.margin,
             max_themes=3 if args.max_themes is None else args.max_themes,
             label_keywords=args.label_keywords,
-            encoder=make_encoder(args.encoder, seed=42),
+            encoder=make_encoder(args.encoder, seed=DEFAULT_SEED),
         ).fit(texts)
     else:
         model = load_model(args.model)
@@ -360,7 +361,7 @@ def _register_validation(cmds: argparse._SubParsersAction) -> None:
     s.add_argument("--cluster-col", metavar="COL",
                    help="tirer des répondants entiers (ex. respondent_id) : nécessaire pour les parts par "
                    "répondant")
-    s.add_argument("--seed", type=int, default=42, help="graine aléatoire (défaut : 42)")
+    s.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"graine aléatoire (défaut : {DEFAULT_SEED})")
     s.add_argument("--out", type=Path, required=True, metavar="SORTIE.csv", help="échantillon à coder")
     s.set_defaults(func=_sample)
 
@@ -379,7 +380,7 @@ def _register_validation(cmds: argparse._SubParsersAction) -> None:
     v.add_argument("--count-col", metavar="COL",
                    help="compter des répondants (ex. respondent_id) : un thème dans l'une de leurs réponses")
     v.add_argument("--confidence", type=float, default=0.95, help="niveau des intervalles (défaut : 0,95)")
-    v.add_argument("--seed", type=int, default=42, help="graine aléatoire (défaut : 42)")
+    v.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"graine aléatoire (défaut : {DEFAULT_SEED})")
     v.set_defaults(func=_prevalence)
 
 

@@ -23,6 +23,17 @@ __all__ = ["CATEGORIES", "describe_congruence", "needs_congruence"]
 CATEGORIES: tuple[str, ...] = ("cité par les deux", "surtout usagers", "surtout pros", "aucun des deux")
 
 
+def _category(named_u: bool, named_p: bool, established: bool, diff: float) -> str:
+    """The congruence category of a theme: the difference when established, else who names it."""
+    if not named_u and not named_p:
+        return "aucun des deux"
+    if established:
+        return "surtout usagers" if diff > 0 else "surtout pros"
+    if named_u and named_p:
+        return "cité par les deux"
+    return "surtout usagers" if named_u else "surtout pros"
+
+
 def _theme_column(matrix: pd.DataFrame, theme: str, what: str) -> str | None:
     for c in (theme, f"{THEME_PREFIX}{theme}"):
         if c in matrix.columns:
@@ -127,14 +138,7 @@ def needs_congruence(
         diff = pu - pp if nu and np_ else np.nan
         established = bool(nu and np_ and (lo > 0 or hi < 0))
         named_u, named_p = bool(nu and pu >= min_share), bool(np_ and pp >= min_share)
-        if not named_u and not named_p:
-            cat = "aucun des deux"
-        elif established:
-            cat = "surtout usagers" if diff > 0 else "surtout pros"
-        elif named_u and named_p:
-            cat = "cité par les deux"
-        else:
-            cat = "surtout usagers" if named_u else "surtout pros"
+        cat = _category(named_u, named_p, established, diff)
         rec.update(difference=diff, ic_bas_difference=lo, ic_haut_difference=hi, ecart_etabli=established,
                    categorie=cat, regle=regle, validation="non vérifiée (codes machine bruts)")
         if corrected_usagers is not None and corrected_pros is not None:
@@ -203,14 +207,7 @@ def _use_corrected(rec: dict[str, object], theme: str, cu: pd.DataFrame, cp: pd.
     lo, hi = max(-1.0, diff - half), min(1.0, diff + half)
     established = bool(lo > 0 or hi < 0)
     named_u, named_p = pu >= min_share, pp >= min_share
-    if not named_u and not named_p:
-        cat = "aucun des deux"
-    elif established:
-        cat = "surtout usagers" if diff > 0 else "surtout pros"
-    elif named_u and named_p:
-        cat = "cité par les deux"
-    else:
-        cat = "surtout usagers" if named_u else "surtout pros"
+    cat = _category(named_u, named_p, established, diff)
     rec.update({"p_usagers": pu, "ic_bas_usagers": float(ru["ic_bas"]), "ic_haut_usagers": float(ru["ic_haut"]),
                 "p_pros": pp, "ic_bas_pros": float(rp["ic_bas"]), "ic_haut_pros": float(rp["ic_haut"]),
                 "difference": diff, "ic_bas_difference": lo, "ic_haut_difference": hi,

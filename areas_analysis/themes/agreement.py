@@ -30,6 +30,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
+from ..config import DEFAULT_SEED
 from ..errors import AreasError
 from .codings import coded_ids, indicator_matrix, normalize_coding, theme_ids
 
@@ -262,8 +263,8 @@ def _binary_stats(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return kappa, alpha
 
 
-def binary_agreement_bootstrap(a: np.ndarray, b: np.ndarray, *, n_boot: int = N_BOOTSTRAP, seed: int = 42,
-                               confidence: float = 0.95) -> dict[str, float]:
+def binary_agreement_bootstrap(a: np.ndarray, b: np.ndarray, *, n_boot: int = N_BOOTSTRAP,
+                               seed: int = DEFAULT_SEED, confidence: float = 0.95) -> dict[str, float]:
     """κ and α of two 0/1 codings of the same items with percentile bootstrap intervals (items resampled).
 
     Returns:
@@ -291,7 +292,7 @@ def theme_agreement_table(
     *,
     themes: Iterable[str] | None = None,
     n_boot: int = N_BOOTSTRAP,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     confidence: float = 0.95,
     min_positives: int = MIN_HUMAN_POSITIVES,
 ) -> pd.DataFrame:

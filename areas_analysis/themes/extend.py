@@ -57,6 +57,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.preprocessing import normalize
 
+from ..config import DEFAULT_SEED
 from ..errors import AreasError
 from .agreement import coding_agreement
 from .codebook import Codebook, CodebookModel, _fold, _ids_and_texts, _Lexicon
@@ -423,7 +424,7 @@ def extend_coding(
     *,
     id_col: str | None = None,
     codebook: Codebook | CodebookModel | None = None,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     cv_folds: int = 5,
     min_examples: int = MIN_EXAMPLES,
     c: float = 10.0,

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..config import DEFAULT_SEED
 from ..errors import InputError, Problem
 from ..io import read_text, sniff_separator
 from .codings import normalize_coding
@@ -69,7 +70,7 @@ def review_queue(
     reference_name: str = "codebook",
     compare_themes: Iterable[str] | None = None,
     vectors: np.ndarray | None = None,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Choose the machine-coded items a researcher should check first.
 

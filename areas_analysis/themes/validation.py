@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..config import DEFAULT_SEED
 from ..errors import AreasError, InputError, Problem
 from .codebook import Codebook, CodebookModel
 from .codings import normalize_coding, read_csv_table
@@ -100,7 +101,7 @@ def draw_validation_sample(
     share: float | None = None,
     strata_col: str | None = None,
     cluster_col: str | None = None,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Draw a stratified simple random sample of texts (or of respondents) for human coding.
 
@@ -189,7 +190,7 @@ def cross_fitted_predictions(
     codebook: Codebook | None = None,
     themes: Sequence[str] | None = None,
     folds: int = CROSS_FIT_FOLDS,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     c: float = 1.0,
     features: Any = None,
 ) -> pd.DataFrame:
@@ -339,7 +340,7 @@ def prepare_validation(
     id_col: str,
     machine: pd.DataFrame,
     gold: pd.DataFrame | str | Path | None = None,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
 ) -> ValidationData:
     """Read the human codes, keep the random validation sample apart and cross-fit the machine on it.
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..config import DEFAULT_SEED
 from ..errors import AreasError
 from .agreement import coding_agreement
 from .codebook import Codebook, CodebookModel, _ids_and_texts
@@ -198,7 +199,7 @@ def code_and_check(
     id_col: str,
     gold: pd.DataFrame | str | Path | None = None,
     reviews: Sequence[pd.DataFrame | str | Path] = (),
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     strata_col: str | None = None,
     review_n: int = 50,
     encoder: SentenceEncoder | None = None,
