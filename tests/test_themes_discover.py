@@ -169,7 +169,16 @@ def test_ctfidf_against_hand_computation() -> None:
     assert top[1][1][1] == pytest.approx(1 / 4 * np.log(1 + a / 2))
 
 
+def test_saved_model_codes_new_texts(result, tmp_path) -> None:
+    model = load_model(save_model(result.model, tmp_path / "m"))
+    texts = make_corpus(700, seed=11)["texte"].tolist()[:2000]
+    coded = model.assign(texts)
+    assert len(coded) == len(texts) and coded["theme_id"].ne("").all()
+
+
+@pytest.mark.benchmark
 def test_coding_throughput_with_saved_model(result, tmp_path) -> None:
+    """Speed is measured outside the default run (a loaded CI machine is not a benchmark)."""
     import time
 
     model = load_model(save_model(result.model, tmp_path / "m"))

@@ -114,6 +114,7 @@ def test_errors_are_french() -> None:
         TextEncoder("fr_core_news_sm").fit(["un médecin"])
 
 
+@pytest.mark.benchmark
 def test_throughput_on_2000_texts(encoder: TextEncoder) -> None:
     rng = np.random.default_rng(0)
     words = "médecin rendez-vous délai hôpital transport bus seul âgé pharmacie infirmière kiné loin".split()
