@@ -146,7 +146,8 @@ def test_filled_review_queue_joins_the_human_codes(checked, comments, codebook, 
     assert table.loc[table["id"] == r1, "theme"].isna().all()
     assert set(table.loc[table["id"].isin([r0, r1]), "source"]) == {"revue"}
     assert set(table["source"]) == {"human", "model", "revue"}
-    assert report.overall["n_codes_humains"].iloc[0] == checked.overall["n_codes_humains"].iloc[0] + 2
+    # review decisions train the model but never measure it: agreement stays on the validation sample
+    assert report.overall["n_codes_humains"].iloc[0] == checked.overall["n_codes_humains"].iloc[0]
     out = themes.write_codes_table(table, tmp_path / "codes_ateliers.csv")
     assert pd.read_csv(out, dtype=str, keep_default_na=False).shape == table.shape
 
@@ -162,3 +163,16 @@ def test_exemplar_quotes_with_encoder_skip_near_duplicates() -> None:
     enc = themes.make_encoder("use", cache_dir=None)
     quotes = themes.exemplar_quotes(codings, df, "text", id_col="id", n=2, encoder=enc)
     assert len(quotes) == 2 and not {"a", "b"} <= set(quotes["id"])  # two different facets
+
+
+def test_review_rows_of_a_coding_file_train_but_never_measure(comments, codebook, checked, tmp_path) -> None:
+    gold = pd.read_csv(DPPER / "codage_humain_commentaires_ecos.csv", dtype=str, keep_default_na=False)
+    ids = list(dict.fromkeys(gold["id"]))
+    marked = gold.assign(echantillon=["revue" if i in set(ids[:5]) else "validation" for i in gold["id"]])
+    path = tmp_path / "codage.csv"
+    marked.to_csv(path, index=False)
+    report = themes.code_and_check(comments, "text", codebook, id_col="id", gold=path,
+                                   codebook_model=checked.model.codebook_model)
+    assert report.overall["n_codes_humains"].iloc[0] == checked.overall["n_codes_humains"].iloc[0] - 5
+    coded = report.codings[report.codings["id"].isin(ids[:5])]
+    assert set(coded["source"]) == {"human"}  # their human codes are kept in the coding

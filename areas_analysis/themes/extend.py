@@ -45,6 +45,7 @@ The fitted features and classifiers are kept as an :class:`ExtensionModel`
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -431,6 +432,7 @@ def extend_coding(
     review_n: int = 50,
     strata_col: str | None = None,
     encoder: SentenceEncoder | None = None,
+    eval_ids: Sequence[str] | None = None,
 ) -> ExtensionResult:
     """Learn from a human-coded sample and code every other item, with cross-validated agreement.
 
@@ -451,6 +453,8 @@ def extend_coding(
         encoder: Sentence encoder (default: the codebook model's, else
             :func:`~areas_analysis.themes.encoders.make_encoder`); its vectors also
             spread the review queue over the uncertain items.
+        eval_ids: Ids of the random validation sample, on which agreement is measured
+            (default: every human-coded id). Review-queue codes train the model only.
 
     Returns:
         An :class:`ExtensionResult`.
@@ -503,7 +507,13 @@ def extend_coding(
     cv_long = _to_long([gold_ids[i] for i in range(n_gold)], learnt, oof)
     human_learnt = gold[gold["theme_id"].isna() | gold["theme_id"].isin(learnt)]
     human_learnt = pd.concat([human_learnt, pd.DataFrame({"id": gold_ids, "theme_id": pd.NA})], ignore_index=True)
-    agr = coding_agreement(cv_long, human_learnt[["id", "theme_id"]], ids=gold_ids, themes=learnt)
+    # agreement only on the random validation sample: review-queue codes train the model, never measure it
+    measured = gold_ids if eval_ids is None else [g for g in gold_ids if g in set(map(str, eval_ids))]
+    if not measured:
+        raise AreasError("Aucun texte de l'échantillon de validation parmi les textes codés par des humains : "
+                         "l'accord ne peut pas être mesuré (les codes de relecture servent seulement à "
+                         "l'apprentissage).")
+    agr = coding_agreement(cv_long, human_learnt[["id", "theme_id"]], ids=measured, themes=learnt)
 
     # final model on the whole sample
     final = _OneVsRest(c, seed).fit(x_gold, y)

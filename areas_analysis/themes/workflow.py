@@ -233,7 +233,12 @@ def code_and_check(
         A :class:`CodingReport` (its ``model`` codes next cycle's texts).
     """
     labels = {t.id: t.label for t in codebook.themes}
+    review_ids: set[str] = set()  # coded from a review queue: train the model, never measure it
     if isinstance(gold, str | Path) and str(gold):
+        if Path(gold).suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx"):
+            from .validation import read_validation_codings
+
+            review_ids = set(read_validation_codings(gold)[1]["id"].astype(str))
         gold = read_codings(gold)
     ids, texts = _ids_and_texts(df, text_col, id_col)
     if codebook_model is None:
@@ -247,6 +252,7 @@ def code_and_check(
         if base is not None:
             base = base[~base["id"].isin(set(reviewed["id"]))]
         gold = pd.concat([base, reviewed], ignore_index=True) if base is not None else reviewed
+        review_ids |= set(reviewed["id"].astype(str))
     cb_codes = codebook_model.predict(df, text_col, id_col=id_col)
     if gold is None or (isinstance(gold, pd.DataFrame) and gold.empty):
         codings = cb_codes.assign(source="model")
@@ -273,10 +279,11 @@ def code_and_check(
 
     gold = normalize_coding(gold, source_name="codage humain")
     gold = gold[gold["id"].isin(set(ids))]
+    validation_ids = [i for i in coded_ids(gold) if i not in review_ids]
     ext = extend_coding(df, text_col, gold, id_col=id_col, codebook=codebook_model, seed=seed,
-                        strata_col=strata_col, review_n=review_n, encoder=encoder)
+                        strata_col=strata_col, review_n=review_n, encoder=encoder, eval_ids=validation_ids)
     ext.review.attrs.update(themes=list(codebook.ids), labels=labels)
-    human_ids = coded_ids(gold)
+    human_ids = validation_ids  # agreement is measured on the random validation sample only
     cb_vs_human = coding_agreement(cb_codes, gold, ids=human_ids, themes=codebook.ids)
     cb_kappa = cb_vs_human.per_theme.set_index("theme_id")["kappa"]
     ag = ext.agreement.set_index("theme_id")
@@ -304,7 +311,7 @@ def code_and_check(
                      **stats, "fiabilite": reliability_label(stats["kappa"], n_human_t),
                      "kappa_extension": k_model, "kappa_grille": k_cb})
     reliability = pd.DataFrame(rows)
-    codings = _combine(ext.codings, cb_codes, human_ids, ids, use_model)
+    codings = _combine(ext.codings, cb_codes, coded_ids(gold), ids, use_model)  # review codes kept too
     ov = ext.overall.iloc[0]
     cb_ov = cb_vs_human.overall.iloc[0]
     overall = pd.DataFrame([
