@@ -2,8 +2,9 @@
 
 * :mod:`~areas_analysis.qda.corpus`: the texts, variables, codes and codebook a
   cycle saves under ``outputs/<cycle>/qda/`` (:func:`save_cycle_corpus`).
-* :mod:`~areas_analysis.qda.refi`: ``.qdpx`` export (:func:`write_qdpx`) and
-  ``.qdpx``/``.qdc`` import (:func:`import_refi`, :func:`read_qdpx_codings`).
+* :mod:`~areas_analysis.qda.refi`: ``.qdpx`` export (:func:`write_qdpx`);
+  :mod:`~areas_analysis.qda.refi_read`: ``.qdpx``/``.qdc`` import (:func:`import_refi`,
+  :func:`read_qdpx_codings`).
 * :mod:`~areas_analysis.qda.iramuteq`: IRaMuTeQ corpus (:func:`write_iramuteq`).
 """
 
@@ -17,19 +18,8 @@ from .corpus import (
     units_from_survey,
 )
 from .iramuteq import iramuteq_corpus, write_iramuteq
-from .refi import (
-    MACHINE_USER,
-    NO_THEME_ID,
-    REVIEW_USER,
-    ImportResult,
-    build_sources,
-    import_refi,
-    project_xml,
-    read_qdpx_codings,
-    read_refi,
-    refi_codebook,
-    write_qdpx,
-)
+from .refi import MACHINE_USER, NO_THEME_ID, REVIEW_USER, build_sources, project_xml, write_qdpx
+from .refi_read import ImportResult, import_refi, read_qdpx_codings, read_refi, refi_codebook
 from .taguette import read_taguette_codebook, write_taguette_codebook
 
 __all__ = [

@@ -7,7 +7,7 @@ writes the workspace codebook in the CSV Taguette's « Import codebook » reads
 for REFI-QDA tools, ending with ``Identifiant AREAS : <id>``);
 :func:`read_taguette_codebook` reads Taguette's CSV export back
 (``tag, description, number of highlights, number of documents``) into the
-same codes as a ``.qdc`` (see :func:`areas_analysis.qda.refi.refi_codebook`).
+same codes as a ``.qdc`` (see :func:`areas_analysis.qda.refi_read.refi_codebook`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from pathlib import Path
 from ..errors import InputError, Problem
 from ..themes.codebook import Codebook
 from ..themes.codings import read_csv_table
-from .refi import RefiCode, RefiProject, _guid, theme_description
+from .refi import _guid, theme_description
+from .refi_read import RefiCode, RefiProject
 
 __all__ = ["read_taguette_codebook", "taguette_path", "write_taguette_codebook"]
 
