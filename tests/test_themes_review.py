@@ -102,3 +102,15 @@ def test_write_review_queue_writes_the_xlsx_beside_with_the_codebook_from_attrs(
     assert "sante_mentale" in (tmp_path / "a_revoir_ateliers.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     book = openpyxl.load_workbook(tmp_path / "a_revoir_ateliers.xlsx")
     assert [c.value for c in book["decisions"]["A"][1:]] == ["ok", "aucun", *THEMES]
+
+
+@pytest.mark.parametrize("codings", [
+    pd.DataFrame({"id": pd.Series([], dtype=str), "theme_id": pd.Series([], dtype=str),
+                  "score": pd.Series([], dtype=float)}),
+    pd.DataFrame({"id": ["r1"], "theme_id": [pd.NA], "score": [np.nan]}),
+])
+def test_queue_with_vectors_on_a_survey_with_one_open_answer(codings) -> None:
+    """A real export may hold a single open answer (the LimeSurvey one does): no crash, a queue of at most 1."""
+    df = pd.DataFrame({"id": ["r1"], "text": ["Très bien organisé, merci"]})
+    queue = review_queue(codings, df, n=50, vectors=np.ones((1, 4)))
+    assert len(queue) <= 1 and "decision" in queue.columns

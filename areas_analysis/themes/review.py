@@ -139,7 +139,7 @@ def review_queue(
     items["strate"] = items["id"].map(strata).fillna("") if strata is not None else ""
     items = _round_robin(items)
     n = max(int(n), 0)
-    if vectors is not None and n:
+    if vectors is not None and n and len(items):  # nothing to spread when no item is uncertain
         row_of = {k: i for i, k in enumerate(ids.tolist())}
         vecs = np.asarray(vectors, dtype=np.float64)
         if len(vecs) != len(df):
