@@ -77,7 +77,10 @@ COLUMN_LABELS: dict[str, str] = {
     "r_ic_haut": "r : IC haut", "dz": "dz de Cohen", "dz_ic_bas": "dz : IC bas", "dz_ic_haut": "dz : IC haut",
     "kappa": "κ", "alpha": "α de Krippendorff", "f1": "F1", "f1_micro": "F1 micro", "f1_macro": "F1 macro",
     "kappa_moyen": "κ moyen", "kappa_machine_humain": "κ machine / humain", "kappa_extension": "κ extension",
-    "kappa_grille": "κ grille", "precision": "Précision", "rappel": "Rappel", "fiabilite": "Fiabilité",
+    "kappa_grille": "κ grille", "kappa_ic_bas": "κ : IC bas", "kappa_ic_haut": "κ : IC haut",
+    "alpha_ic_bas": "α : IC bas", "alpha_ic_haut": "α : IC haut", "n_positifs_humains": "Exemples humains",
+    "n_positifs_machine": "Proposés par la machine", "precision": "Précision", "rappel": "Rappel",
+    "fiabilite": "Fiabilité",
     # targets
     "objectif": "Objectif", "objectif_atteint": "Objectif atteint", "atteint": "Atteint",
     "prioritaire": "Prioritaire", "ecart_etabli": "Écart établi", "a_date": "À date", "echeance": "Échéance",

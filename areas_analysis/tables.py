@@ -127,6 +127,7 @@ INTERVAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("difference", "ic_bas_difference", "ic_haut_difference"), ("r_rang_biserial", "r_ic_bas", "r_ic_haut"),
     ("dz", "dz_ic_bas", "dz_ic_haut"), ("proportion", "ic_bas", "ic_haut"), ("part_accord", "ic_bas", "ic_haut"),
     ("effet", "ic_bas", "ic_haut"), ("odds_ratio", "ic_bas", "ic_haut"), ("taux", "ic_bas", "ic_haut"),
+    ("kappa", "kappa_ic_bas", "kappa_ic_haut"), ("alpha", "alpha_ic_bas", "alpha_ic_haut"),
 )
 
 

@@ -176,3 +176,15 @@ def test_review_rows_of_a_coding_file_train_but_never_measure(comments, codebook
     assert report.overall["n_codes_humains"].iloc[0] == checked.overall["n_codes_humains"].iloc[0] - 5
     coded = report.codings[report.codings["id"].isin(ids[:5])]
     assert set(coded["source"]) == {"human"}  # their human codes are kept in the coding
+
+
+def test_agreement_intervals_are_measured_on_the_validation_sample(checked, codebook) -> None:
+    table = checked.agreement_intervals
+    assert table is not None and {"kappa_ic_bas", "kappa_ic_haut", "n_positifs_humains"} <= set(table.columns)
+    themes_rows = table[table["theme_id"].isin(codebook.ids)]
+    assert len(themes_rows) == len(codebook.ids)
+    assert (themes_rows["n_items"] == checked.overall["n_codes_humains"].iloc[0]).all()
+    ok = themes_rows.dropna(subset=["kappa", "kappa_ic_bas", "kappa_ic_haut"])
+    assert ((ok["kappa_ic_bas"] <= ok["kappa"] + 1e-9) & (ok["kappa"] <= ok["kappa_ic_haut"] + 1e-9)).all()
+    few = themes_rows[themes_rows["n_positifs_humains"] < 10]
+    assert few["fiabilite"].str.startswith("non évaluable").all()  # no label from a handful of examples

@@ -98,6 +98,8 @@ class ExtensionResult:
             columns in ``learnt_themes`` order (for diagnostics).
         learnt_themes: Themes the model learnt.
         model: The fitted :class:`ExtensionModel` (save it to code next cycle's texts).
+        cv_codings: Cross-validated model codes of the human-coded ids (long ``id, theme_id``):
+            each predicted by a model that did not see its human code (agreement intervals).
     """
 
     codings: pd.DataFrame
@@ -108,6 +110,7 @@ class ExtensionResult:
     probabilities: np.ndarray
     learnt_themes: list[str]
     model: ExtensionModel | None = None
+    cv_codings: pd.DataFrame | None = None
 
 
 def text_features(
@@ -544,7 +547,7 @@ def extend_coding(
         review = review.rename(columns={"strate": strata_col})
     return ExtensionResult(codings=codings, agreement=per_theme, overall=agr.overall, review=review,
                            skipped_themes=skipped, probabilities=proba, learnt_themes=learnt,
-                           model=ExtensionModel(space, final, learnt, force_one))
+                           model=ExtensionModel(space, final, learnt, force_one), cv_codings=cv_long)
 
 
 def _to_long(ids: list[str], themes: list[str], keep: np.ndarray) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..config import DEFAULT_SEED
 from ..errors import AreasError
-from .agreement import coding_agreement
+from .agreement import coding_agreement, theme_agreement_table
 from .codebook import Codebook, CodebookModel, _ids_and_texts
 from .codings import coded_ids, normalize_coding, read_codings
 from .encoders import SentenceEncoder, make_encoder
@@ -77,6 +77,9 @@ class CodingReport:
         labels: Theme id → French label.
         model: The fitted :class:`CodingModel` (save it with
             :func:`~areas_analysis.themes.model.save_model` to code next cycle's texts).
+        agreement_intervals: Per-theme κ and α with bootstrap intervals and human positives on the
+            random validation sample (:func:`~areas_analysis.themes.agreement.theme_agreement_table`),
+            each theme judged with the method chosen for it; ``None`` without human codes.
         reviewed_ids: Ids whose codes come from a filled review queue (``source`` is
             ``human`` in ``codings``; :func:`codes_table` shows them as ``revue``).
     """
@@ -90,6 +93,7 @@ class CodingReport:
     labels: dict[str, str]
     model: CodingModel | None = None
     reviewed_ids: frozenset[str] = frozenset()
+    agreement_intervals: pd.DataFrame | None = None
 
     def join(self, df: pd.DataFrame, id_col: str) -> pd.DataFrame:
         """Rows of ``df`` joined with their themes: one row per (item, theme), ``theme_id`` NA when none."""
@@ -344,9 +348,18 @@ def code_and_check(
     overall.attrs["note"] = (
         "F1 : part des thèmes retrouvés à la fois justes et complets (1 = comme les humains). L'extension est "
         "évaluée par validation croisée : chaque texte est prédit par un modèle qui ne l'a pas vu.")
+    # agreement with intervals on the validation sample, each theme judged with its chosen method
+    cv = ext.cv_codings if ext.cv_codings is not None else ext.codings.iloc[0:0]
+    machine_eval = pd.concat([cv[cv["theme_id"].isin([t for t, m in use_model.items() if m])],
+                              cb_codes[cb_codes["theme_id"].isin([t for t, m in use_model.items() if not m])]],
+                             ignore_index=True)
+    human_eval = gold[gold["id"].isin(set(human_ids))]
+    intervals = theme_agreement_table(machine_eval[machine_eval["id"].isin(set(human_ids))][["id", "theme_id"]],
+                                      human_eval[["id", "theme_id"]], themes=codebook.ids, seed=seed)
+    intervals.insert(1, "libelle", intervals["theme_id"].map(labels).fillna(intervals["theme_id"]))
     return CodingReport(codings, reliability, overall, ext.review, statement,
                         "meilleure méthode par thème", labels, CodingModel(codebook_model, ext.model, use_model),
-                        frozenset(reviewed["id"].astype(str)) & set(ids))
+                        frozenset(reviewed["id"].astype(str)) & set(ids), intervals)
 
 
 def _read_reviews(reviews: Sequence[pd.DataFrame | str | Path], theme_ids: list[str]) -> pd.DataFrame:
