@@ -103,6 +103,9 @@ def one_study(rng: np.random.Generator, n_sessions: int, icc: float, claims: str
         lo, hi, _ = bootstrap_paired(d, zm, n_boot=N_BOOT, seed=int(rng.integers(1 << 31)), confidence=0.95)
         out[f"ba_cov_ic_r_{key}"] = float(lo <= 0 <= hi) if np.isfinite(lo) else 0.0
         out[f"r_{key}"] = float(rb_paired_rows(d, zm)[0])
+    lo, hi, _ = bootstrap_paired(d, "pratt", n_boot=N_BOOT, seed=int(rng.integers(1 << 31)), confidence=0.95,
+                                 clusters=df["session_id"].to_numpy())
+    out["ba_cov_ic_r_pratt_seances"] = float(lo <= 0 <= hi) if np.isfinite(lo) else 0.0
     # with / without partner
     with_ = df["patient_partenaire"] == "Oui"
     _, p_mw, _ = mann_whitney_test(d[with_.to_numpy()], d[~with_.to_numpy()])
@@ -128,7 +131,9 @@ LABELS = {
     "ba_cov_ic_seances": ("IC 95 % changement moyen", "nouveau : t sur les moyennes de séance", "couverture"),
     "bras_cov_ic_effet": ("IC 95 % effet avec − sans", "moyennes de séance / modèle mixte (gardé)", "couverture"),
     "ba_cov_ic_r_wilcoxon": ("IC 95 % de r (0 couvert)", "actuel : BCa, zéros écartés", "couverture"),
-    "ba_cov_ic_r_pratt": ("IC 95 % de r (0 couvert)", "nouveau : BCa, inchangés comptés (Pratt)", "couverture"),
+    "ba_cov_ic_r_pratt": ("IC 95 % de r (0 couvert)", "BCa par étudiant, inchangés comptés (Pratt)", "couverture"),
+    "ba_cov_ic_r_pratt_seances": ("IC 95 % de r (0 couvert)", "nouveau : bootstrap par séance élargi (Pratt)",
+                                  "couverture"),
 }
 
 

@@ -472,3 +472,46 @@ def test_nobody_changed_gives_r_zero_and_says_why_there_is_no_interval():
     row = paired_tests(df, status_col=None, label_col=None, n_boot=200).iloc[0]
     assert row["r_rang_biserial"] == 0 and row["part_inchanges"] == 1 and row["r_max_possible"] == 0
     assert np.isnan(row["r_ic_bas"]) and "aucun étudiant n'a changé" in row["methode"]
+
+
+def test_paired_r_interval_resamples_sessions_when_students_are_clustered() -> None:
+    from areas_analysis.evaluate._bootstrap import bootstrap_paired
+
+    rng = np.random.default_rng(3)
+    sessions = np.repeat(np.arange(6), 8)
+    shift = rng.normal(0, 1.0, size=6)[sessions]  # strong session effect (students of a session alike)
+    d = np.clip(np.round(shift + rng.normal(0, 0.8, size=sessions.size)), -4, 4)
+    lo_s, hi_s, how_s = bootstrap_paired(d, "pratt", n_boot=400, seed=1, confidence=0.95)
+    lo_c, hi_c, how_c = bootstrap_paired(d, "pratt", n_boot=400, seed=1, confidence=0.95, clusters=sessions)
+    assert "par séance" in how_c and "6 séances" in how_c and "par séance" not in how_s
+    assert hi_c - lo_c > hi_s - lo_s  # the session-level interval is wider: 6 sessions, not 48 students
+    assert -1 <= lo_c <= hi_c <= 1
+    again = bootstrap_paired(d, "pratt", n_boot=400, seed=1, confidence=0.95, clusters=sessions)
+    assert again == (lo_c, hi_c, how_c)
+    few = np.repeat([0, 1], 24)  # two sessions: students resampled, and the label says why
+    assert "trop peu de séances" in bootstrap_paired(d, "pratt", n_boot=400, seed=1, confidence=0.95,
+                                                       clusters=few)[2]
+
+
+@pytest.mark.benchmark
+def test_session_bootstrap_of_r_covers_under_strong_clustering() -> None:
+    """Coverage of 0 (no true change) at ICC 0.5 with 6 sessions: session bootstrap ≥ 0.90, students' < 0.85."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_dpper_calibration as bench
+
+    from areas_analysis.evaluate._bootstrap import bootstrap_paired
+
+    rng = np.random.default_rng(7)
+    cov_s = cov_c = 0
+    n = 150
+    for rep in range(n):
+        df = bench.simulate(rng, 6, 0.5)
+        d, s = df["difference"].to_numpy(float), df["session_id"].to_numpy()
+        lo, hi, _ = bootstrap_paired(d, "pratt", n_boot=400, seed=rep, confidence=0.95)
+        cov_s += bool(np.isfinite(lo) and lo <= 0 <= hi)
+        lo, hi, _ = bootstrap_paired(d, "pratt", n_boot=400, seed=rep, confidence=0.95, clusters=s)
+        cov_c += bool(np.isfinite(lo) and lo <= 0 <= hi)
+    assert cov_c / n >= 0.90 and cov_s / n < 0.85

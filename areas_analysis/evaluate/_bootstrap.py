@@ -131,9 +131,24 @@ def independent_rb_statistic(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np
     return np.mean(np.sign(x[..., :, None] - y[..., None, :]), axis=(-2, -1))
 
 
+#: Sessions needed for the session-level (cluster) bootstrap of the paired r; with fewer, students are
+#: resampled and the label says the interval ignores sessions.
+MIN_SESSIONS_CLUSTER_BOOTSTRAP = 3
+
+
 def bootstrap_paired(d: np.ndarray, zero_method: str, *, n_boot: int, seed: int, confidence: float,
-                     method: str = "bca") -> tuple[float, float, str]:
-    """Bootstrap CI of the matched-pairs r (pairs resampled); ``(low, high, French method label)``."""
+                     method: str = "bca", clusters: np.ndarray | None = None) -> tuple[float, float, str]:
+    """Bootstrap CI of the matched-pairs r; ``(low, high, French method label)``.
+
+    Without ``clusters`` the pairs are resampled (BCa). With session labels (at least
+    :data:`MIN_SESSIONS_CLUSTER_BOOTSTRAP` sessions) whole sessions are resampled, since
+    students of a session answer alike: percentile interval whose half-widths are widened by
+    ``sqrt(k / (k - 1)) · t(k - 1) / z`` for ``k`` sessions (the small-cluster correction of
+    cluster-robust inference, Cameron, Gelbach & Miller 2008, *REStat* 90:414-427), clipped to
+    [-1, 1]. Calibrated by simulation of AREAS-like studies (6–10 sessions, ICC 0–0.5):
+    coverage 0.93–0.96, against 0.68–0.78 for the student bootstrap at ICC 0.5
+    (``benchmarks/bench_dpper_calibration.py``).
+    """
     d = np.asarray(d, dtype=float)
     if d.size < 3:
         return (float("nan"), float("nan"), "non calculable (moins de 3 paires)")
@@ -144,8 +159,27 @@ def bootstrap_paired(d: np.ndarray, zero_method: str, *, n_boot: int, seed: int,
     if same_sign and (zero_method == "wilcox" or nonzero.size == d.size):
         # r = ±1 in every resample that has a change: the bootstrap cannot express the uncertainty
         return (float("nan"), float("nan"), DEGENERATE)
-    return _scipy_bootstrap((d,), paired_rb_statistic(zero_method), n_boot=n_boot, seed=seed,
-                            confidence=confidence, method=method)
+    if clusters is not None:
+        labels = np.asarray(clusters)
+        groups = [d[labels == c] for c in np.unique(labels)]
+        k = len(groups)
+        if k >= MIN_SESSIONS_CLUSTER_BOOTSTRAP:
+            rng = np.random.default_rng(seed)
+            draws = np.empty(n_boot)
+            for b in range(n_boot):
+                pick = rng.integers(0, k, size=k)
+                draws[b] = rb_paired_rows(np.concatenate([groups[i] for i in pick]), zero_method)[0]
+            r = float(rb_paired_rows(d, zero_method)[0])
+            tail = 100 * (1 - confidence) / 2
+            lo, hi = np.nanpercentile(draws, [tail, 100 - tail])
+            z = stats.norm.ppf(1 - (1 - confidence) / 2)
+            widen = float(np.sqrt(k / (k - 1)) * stats.t.ppf(1 - (1 - confidence) / 2, k - 1) / z)
+            return (float(max(-1.0, r - (r - lo) * widen)), float(min(1.0, r + (hi - r) * widen)),
+                    f"bootstrap par séance ({k} séances rééchantillonnées, élargi pour peu de séances)")
+    label_note = "" if clusters is None else " ; trop peu de séances pour un bootstrap par séance"
+    low, high, how = _scipy_bootstrap((d,), paired_rb_statistic(zero_method), n_boot=n_boot, seed=seed,
+                                      confidence=confidence, method=method)
+    return low, high, how + label_note
 
 
 def bootstrap_independent(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, confidence: float,

@@ -354,8 +354,9 @@ def paired_tests(
         w, p_w, how_w = (wilcoxon_test(d, "wilcox", seed) if n >= 1
                          else (np.nan, np.nan, "non testable (aucune paire)"))
         r = rank_biserial_paired(d, zero_method) if n else np.nan
-        r_lo, r_hi, ci_how = bootstrap_paired(d, zero_method, n_boot=n_boot, seed=seed,
-                                              confidence=confidence, method=ci_method)
+        r_lo, r_hi, ci_how = bootstrap_paired(
+            d, zero_method, n_boot=n_boot, seed=seed, confidence=confidence, method=ci_method,
+            clusters=grp.loc[used, session_col].to_numpy() if has_sessions else None)
         dz, dz_lo, dz_hi = cohen_dz(d, confidence)
         sess = (session_change_test(d, grp.loc[used, session_col].to_numpy(), confidence) if has_sessions
                 else {"n_seances": np.nan, "moyenne": np.nan, "ic_bas": np.nan, "ic_haut": np.nan, "p": np.nan})
@@ -434,7 +435,7 @@ def paired_tests(
         ("t de Student apparié (principal) ; Wilcoxon en complément" if u
          else f"Wilcoxon signé des rangs (principal), {h}")
         + (f" ; {zero_txt} ; r rang-bisérial apparié (Kerby 2014), IC {pct} % {b} "
-         f"({n_boot} rééchantillonnages des paires, graine {seed}) ; dz de Cohen, IC {pct} % t non central ; "
+         f"({n_boot} rééchantillonnages, graine {seed}) ; dz de Cohen, IC {pct} % t non central ; "
          f"{rule} ; p ajusté : {c}"
          + (" ; par séance : t sur les moyennes de séance du changement (chaque séance compte une fois), "
             "p_seances ajusté de la même façon" if has_sessions else ""))
