@@ -41,6 +41,7 @@ bench: $(STAMP)   # long: theme engine against human codes and baselines, scale,
 	$(BIN)/python benchmarks/privacy_precision.py
 	$(BIN)/python benchmarks/bench_prevalence.py --seeds 8 --splits 2   # ~20 min: corrected prevalence coverage
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_dpper_calibration.py
+	$(BIN)/python -m pytest -q -m benchmark   # speed and calibration checks kept out of the default run
 
 sample: $(STAMP)
 	$(BIN)/areas sample generate --out data/sample
