@@ -397,8 +397,8 @@ def methods_and_limits(
     if paired is not None and "n_seances" in paired and paired["n_seances"].notna().any():
         lim.append("- **L'intervalle de r rééchantillonne les séances** (les étudiants d'une séance "
                    "se ressemblent) et il est élargi pour le petit nombre de séances : couverture "
-                   "simulée de 0,91 à 0,96 pour 6 à 10 séances et une corrélation intra-séance de 0 "
-                   "à 0,5, contre 0,67 à 0,77 quand on rééchantillonne les étudiants "
+                   "simulée de 0,93 à 0,95 pour 6 à 10 séances et une corrélation intra-séance de 0 "
+                   "à 0,5, contre 0,67 à 0,79 quand on rééchantillonne les étudiants "
                    "(`benchmarks/results/dpper_calibration_r_seances.md`). Le mot « net » ne "
                    "s'appuie jamais sur r ni sur un test par étudiant.")
     else:
