@@ -247,6 +247,15 @@ def _item(r: Any) -> str:
     return f"« {getattr(r, 'libelle', None) or r.item} »"
 
 
+def _conclusions(table: pd.DataFrame, alpha: float) -> pd.Series:
+    """The vocabulary word of each row (``conclusion``); older tables: « net » when ``p_ajuste < alpha``."""
+    from .evaluate._common import WORD_NET
+
+    if "conclusion" in table.columns:
+        return table["conclusion"]
+    return pd.Series(np.where(table["p_ajuste"] < alpha, WORD_NET, ""), index=table.index)
+
+
 def dpper_findings(action: str, paired: pd.DataFrame | None, effect: pd.DataFrame | None = None,
                    *, alpha: float = ALPHA) -> list[dict[str, str]]:
     """Before/after change and the partner-patient effect of one DPPER action, in plain words.
@@ -261,8 +270,7 @@ def dpper_findings(action: str, paired: pd.DataFrame | None, effect: pd.DataFram
 
     if paired is None or paired.empty:
         return [_skipped(f"Évaluation DPPER — {action}", "Avant / après la séance")]
-    words = (paired["conclusion"] if "conclusion" in paired.columns
-             else pd.Series(np.where(paired["p_ajuste"] < alpha, WORD_NET, ""), index=paired.index))
+    words = _conclusions(paired, alpha)
     net = paired[words == WORD_NET]
     trend = paired[words == WORD_TREND]
     n = int(paired["n_paires"].max())
@@ -289,8 +297,7 @@ def dpper_findings(action: str, paired: pd.DataFrame | None, effect: pd.DataFram
             "anchor": "Avant / après la séance"}]
     if effect is not None and not effect.empty and effect["effet"].notna().any():
         e = effect.dropna(subset=["effet"])
-        e_words = (e["conclusion"] if "conclusion" in e.columns
-                   else pd.Series(np.where(e["p_ajuste"] < alpha, WORD_NET, ""), index=e.index))
+        e_words = _conclusions(e, alpha)
         net_e = e[e_words == WORD_NET]
         s_avec, s_sans = int(e["n_seances_avec"].max()), int(e["n_seances_sans"].max())
         if len(net_e):

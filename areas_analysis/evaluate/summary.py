@@ -42,6 +42,11 @@ def _action(action: str) -> tuple[str, str]:
 
 
 
+def _has_sessions(paired: pd.DataFrame) -> bool:
+    """Whether a before/after table carries the session-level analysis (``n_seances``)."""
+    return "n_seances" in paired and bool(paired["n_seances"].notna().any())
+
+
 def _quote(label: object) -> str:
     return f"« {label} »"
 
@@ -146,7 +151,7 @@ def _before_after_sentence(paired: pd.DataFrame, name: str) -> str:
     corr = str(paired.attrs.get("correction", "holm"))
     corr_txt = (f"correction de {CORRECTION_LABELS.get(corr, corr)} sur {len(paired)} items" if corr != "none"
                 else "sans correction de multiplicité")
-    has_sessions = "n_seances" in paired and paired["n_seances"].notna().any()
+    has_sessions = _has_sessions(paired)
     words = paired["conclusion"] if "conclusion" in paired else pd.Series(WORD_INCONCLUSIVE, index=paired.index)
     groups: list[str] = []
     for word in (WORD_NET, WORD_TREND, WORD_INCONCLUSIVE, WORD_DESIGN):
@@ -321,7 +326,7 @@ def methods_and_limits(
                     "règle fixée avant l'analyse (colonne `test_principal`)")
         else:
             rule = "le test principal a été imposé (colonne `test_principal`)"
-        by_session = "n_seances" in paired and paired["n_seances"].notna().any()
+        by_session = _has_sessions(paired)
         boot_unit = ("séances rééchantillonnées, percentile élargi pour peu de séances par le facteur "
                      "√(k/(k−1))·t(k−1)/z" if by_session else f"{ci}, étudiants rééchantillonnés")
         zero_r = ("les étudiants dont la réponse n'a pas changé sont classés et comptés au dénominateur (méthode "
@@ -336,7 +341,7 @@ def methods_and_limits(
                  "hausse, inchangés et en baisse. Le test t apparié et le dz de Cohen (différence moyenne / "
                  "écart-type des différences, IC par la loi t non centrale) sont donnés en complément ; "
                  f"{rule}.")
-        if "n_seances" in paired and paired["n_seances"].notna().any():
+        if by_session:
             m.append("- **Avant/après en tenant compte des séances** : les étudiants d'une même séance se "
                      "ressemblent (même animateur, même jour) ; chaque séance compte donc une fois (moyenne du "
                      "changement de ses étudiants) et un test t de Student sur ces moyennes (séances − 1 degrés "
@@ -394,7 +399,7 @@ def methods_and_limits(
     lim.append("- **Échelles ordinales** : le t apparié, le dz et les modèles traitent les 5 modalités comme "
                "des nombres également espacés ; les tests de rangs et r n'en ont pas besoin. Un changement d'une "
                "modalité n'a pas forcément la même valeur partout sur l'échelle.")
-    if paired is not None and "n_seances" in paired and paired["n_seances"].notna().any():
+    if paired is not None and _has_sessions(paired):
         lim.append("- **L'intervalle de r rééchantillonne les séances** (les étudiants d'une séance "
                    "se ressemblent) et il est élargi pour le petit nombre de séances : couverture "
                    "simulée de 0,93 à 0,95 pour 6 à 10 séances et une corrélation intra-séance de 0 "
