@@ -176,6 +176,9 @@ def test_review_rows_of_a_coding_file_train_but_never_measure(comments, codebook
     assert report.overall["n_codes_humains"].iloc[0] == checked.overall["n_codes_humains"].iloc[0] - 5
     coded = report.codings[report.codings["id"].isin(ids[:5])]
     assert set(coded["source"]) == {"human"}  # their human codes are kept in the coding
+    as_frame = themes.code_and_check(comments, "text", codebook, id_col="id", gold=marked,
+                                     codebook_model=checked.model.codebook_model)  # same rule for a DataFrame
+    assert as_frame.overall["n_codes_humains"].iloc[0] == report.overall["n_codes_humains"].iloc[0]
 
 
 def test_agreement_intervals_are_measured_on_the_validation_sample(checked, codebook) -> None:

@@ -36,8 +36,11 @@ __all__ = [
     "write_codings",
 ]
 
+#: Column of a human coding file saying where each coded text comes from (``validation`` = the random
+#: validation sample, ``revue`` = the review queue; values checked by ``themes.validation.split_codings``).
+SAMPLE_COL = "echantillon"
 #: Canonical column order of a long coding file.
-CODING_COLUMNS: tuple[str, ...] = ("id", "theme_id", "theme_label", "score", "source", "coder")
+CODING_COLUMNS: tuple[str, ...] = ("id", "theme_id", "theme_label", "score", "source", "coder", SAMPLE_COL)
 #: Allowed values of the ``source`` column.
 SOURCES: frozenset[str] = frozenset({"human", "model"})
 
@@ -67,7 +70,7 @@ def normalize_coding(
 
     Canonical form: ``id`` (str), ``theme_id`` (str, ``<NA>`` when the id was
     coded with no theme), then whichever of ``theme_label``, ``score``
-    (float), ``source`` (``human``/``model``), ``coder`` are present; exact
+    (float), ``source`` (``human``/``model``), ``coder``, ``echantillon`` are present; exact
     duplicate rows removed; an empty-theme row dropped when the same id (and
     coder) also has themes. Row order is kept.
 

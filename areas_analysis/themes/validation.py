@@ -34,7 +34,7 @@ import pandas as pd
 from ..config import DEFAULT_SEED
 from ..errors import AreasError, InputError, Problem
 from .codebook import Codebook, CodebookModel
-from .codings import normalize_coding, read_csv_table
+from .codings import SAMPLE_COL, normalize_coding, read_csv_table
 from .extend import text_features
 
 __all__ = ["REVIEW", "SAMPLE_COL", "VALIDATION", "ValidationData", "cross_fitted_predictions",
@@ -42,8 +42,6 @@ __all__ = ["REVIEW", "SAMPLE_COL", "VALIDATION", "ValidationData", "cross_fitted
            "new_theme_review_ids", "read_validation_codings", "split_codings", "unvalidated_themes",
            "write_draw_record"]
 
-#: Column of a coding file saying where each coded text comes from.
-SAMPLE_COL = "echantillon"
 #: Value of :data:`SAMPLE_COL` for the random validation sample.
 VALIDATION = "validation"
 #: Value of :data:`SAMPLE_COL` for the review queue (chosen by uncertainty, never used for estimates).

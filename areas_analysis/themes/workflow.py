@@ -29,7 +29,7 @@ from ..config import DEFAULT_SEED
 from ..errors import AreasError
 from .agreement import coding_agreement, theme_agreement_table
 from .codebook import Codebook, CodebookModel, _ids_and_texts
-from .codings import coded_ids, normalize_coding, read_codings
+from .codings import SAMPLE_COL, coded_ids, normalize_coding, read_codings
 from .encoders import SentenceEncoder, make_encoder
 from .extend import ExtensionModel, extend_coding
 from .review import read_review_decisions, review_queue
@@ -237,13 +237,13 @@ def code_and_check(
         A :class:`CodingReport` (its ``model`` codes next cycle's texts).
     """
     labels = {t.id: t.label for t in codebook.themes}
-    review_ids: set[str] = set()  # coded from a review queue: train the model, never measure it
     if isinstance(gold, str | Path) and str(gold):
-        if Path(gold).suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx"):
-            from .validation import read_validation_codings
-
-            review_ids = set(read_validation_codings(gold)[1]["id"].astype(str))
         gold = read_codings(gold)
+    review_ids: set[str] = set()  # coded from a review queue: train the model, never measure it
+    if isinstance(gold, pd.DataFrame) and SAMPLE_COL in gold.columns:
+        from .validation import split_codings
+
+        review_ids = set(split_codings(gold)[1]["id"].astype(str))
     ids, texts = _ids_and_texts(df, text_col, id_col)
     if codebook_model is None:
         encoder = encoder if encoder is not None else make_encoder(seed=seed)
