@@ -167,6 +167,11 @@ def workshop_findings(priorities: pd.DataFrame | None, coding: Any = None, *,
                           + ("…" if len(s) > THEMES_PER_GROUP else "") for a, s in per)
     rule = ("Thèmes classés par un score de mentions dans les notes (règle énoncée dans la section) : "
             "un choix explicite, discutable en groupe. ")
+    if pr.empty:  # no theme meets the rule (e.g. too few notes to support any): say so, list nothing
+        return [{"text": f"Aucun thème prioritaire sur {plural(n_groups, 'atelier')} : aucun thème ne remplit la "
+                         f"règle énoncée dans la section. 0 atelier sur {n_groups} a au moins {min_themes} "
+                         "thèmes prioritaires (objectif AREAS).",
+                 "reliability": rule + _coding_reliability(coding, []), "anchor": anchor}]
     return [
         {"text": f"Thèmes prioritaires le plus souvent, sur {plural(n_groups, 'atelier')} : {fr_list(top)}. "
                  f"{n_ok} atelier(s) sur {n_groups} ont au moins {min_themes} thèmes prioritaires "

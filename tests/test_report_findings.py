@@ -95,3 +95,10 @@ def test_dpper_synthesis_uses_the_session_aware_word_not_the_student_p_value() -
     # with/without partner: 3 vs 3 sessions cannot give a net result, whatever the per-student p-value says
     assert "le dispositif ne permet pas de conclure" in items[1]["text"]
     assert "nettement" not in items[1]["text"] and "0,10" in items[1]["reliability"]
+
+
+def test_no_priority_theme_is_said_in_words_not_as_an_empty_list() -> None:
+    none = _priorities().assign(prioritaire=False)
+    items = findings.workshop_findings(none, _Coding())
+    assert len(items) == 1 and items[0]["text"].startswith("Aucun thème prioritaire sur 3 ateliers")
+    assert " : ." not in items[0]["text"] and "—  ." not in items[0]["text"]
